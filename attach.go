@@ -1,0 +1,114 @@
+package shm
+
+import (
+	"io/fs"
+	"syscall"
+)
+
+// AttachOption changes how [Segment.Attach] maps a segment. Options combine by listing
+// them: seg.Attach(shm.ReadOnly, shm.Populate).
+type AttachOption int
+
+const (
+	// ReadOnly attaches for reading only (SHM_RDONLY); it needs only read permission.
+	// Writing through the slice kills the process with SIGSEGV.
+	ReadOnly AttachOption = 1 << iota
+	// Exec attaches with execute permission (SHM_EXEC, Linux only).
+	Exec
+	// Populate pre-faults every page at attach time, so the first touch of each page
+	// does not fault: madvise(2) MADV_POPULATE_WRITE (MADV_POPULATE_READ with ReadOnly)
+	// on Linux 5.14 and later, and reading one byte of every page elsewhere. Attaching
+	// takes longer, but walking a large segment whose pages another process has filled
+	// runs several times faster (see BENCHMARKS.md). It allocates the pages of a new
+	// segment, so its full size counts against memory at once.
+	Populate
+	// Round lets [Segment.AttachAt] round an unaligned address down to a multiple of
+	// SHMLBA (SHM_RND).
+	Round
+	// Remap lets [Segment.AttachAt] replace any mapping already in the address range
+	// (SHM_REMAP, Linux only). Whatever was mapped there is gone: if Go memory was, the
+	// process will crash.
+	Remap
+
+	allAttachOptions = ReadOnly | Exec | Populate | Round | Remap
+)
+
+// Attach maps the segment into this process (shmat(2) at an address the kernel picks)
+// and returns its memory as a slice whose length and capacity are the segment's size.
+// Without [ReadOnly] it needs read and write permission, with it only read permission
+// (an error wrapping fs.ErrPermission otherwise). Attaching a segment that was removed
+// is an error wrapping fs.ErrNotExist, except that Linux still lets a segment that is
+// marked for removal but attached elsewhere be attached again.
+//
+// Each Attach makes a new mapping of the same memory: two slices from two Attach calls
+// alias each other. Release each with [Detach]; the kernel detaches whatever is left
+// when the process exits. See the package's Safety section for what crashes a process.
+func (s *Segment) Attach(opts ...AttachOption) ([]byte, error) {
+	return s.attach(0, opts)
+}
+
+// AttachAt is Attach at the given address, for the rare protocol that needs the segment
+// at the same address in every process. The address must be a multiple of SHMLBA (the
+// page size on most systems) unless [Round] is given, and must not overlap a mapping
+// unless [Remap] is given; either mistake is an error wrapping fs.ErrInvalid.
+func (s *Segment) AttachAt(addr uintptr, opts ...AttachOption) ([]byte, error) {
+	if addr == 0 {
+		return nil, idError("attach", s.id, invalid("address is 0; use Attach to let the kernel choose"))
+	}
+	return s.attach(addr, opts)
+}
+
+func (s *Segment) attach(addr uintptr, opts []AttachOption) ([]byte, error) {
+	var o AttachOption
+	for _, opt := range opts {
+		if opt&^allAttachOptions != 0 {
+			return nil, idError("attach", s.id, invalid("unknown attach option %#x", int(opt)))
+		}
+		o |= opt
+	}
+	if addr == 0 && o&(Round|Remap) != 0 {
+		return nil, idError("attach", s.id, invalid("Round and Remap need an address: use AttachAt"))
+	}
+	flag, err := attachFlags(o)
+	if err != nil {
+		return nil, idError("attach", s.id, err)
+	}
+	b, err := shmat(s.id, addr, flag)
+	if err != nil {
+		if addr != 0 && err == syscall.EINVAL {
+			if _, serr := stat(s.id); serr == nil {
+				return nil, idError("attach", s.id, kindError{"cannot attach at the address: it is unaligned (use Round) or in use (use Remap)", syscall.EINVAL, fs.ErrInvalid})
+			}
+		}
+		return nil, idError("attach", s.id, err)
+	}
+	if o&Populate != 0 {
+		if err := populate(b, o&ReadOnly != 0); err != nil {
+			shmdt(b)
+			return nil, idError("attach", s.id, err)
+		}
+	}
+	return b, nil
+}
+
+// Detach unmaps a slice that [Segment.Attach] returned (shmdt(2)). Any slice that starts
+// where the attachment starts will do, b[:0] included. A nil slice, a slice already
+// detached, or memory that never came from Attach is an error wrapping fs.ErrInvalid;
+// Detach never unmaps Go memory.
+//
+// After Detach, the slice and everything taken from it must not be used: the address is
+// no longer mapped, and touching it kills the process with SIGSEGV (or, if the address
+// was mapped again since, reads or writes something else). Detaching does not remove the
+// segment; see [Segment.Remove].
+func Detach(b []byte) error {
+	if b == nil {
+		return &Error{Op: "detach", ID: -1, Err: invalid("nil slice")}
+	}
+	if err := shmdt(b); err != nil {
+		if err == syscall.EINVAL {
+			err = kindError{"no segment is attached at this address", syscall.EINVAL, fs.ErrInvalid}
+		}
+		return &Error{Op: "detach", ID: -1, Addr: sliceAddr(b), Err: err}
+	}
+	return nil
+}

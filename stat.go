@@ -1,0 +1,53 @@
+package shm
+
+import (
+	"os"
+	"time"
+)
+
+// Info is what the kernel knows of a segment: struct shmid_ds from shmctl(2) IPC_STAT.
+type Info struct {
+	Key  Key // the key, or Private once the segment is marked for removal
+	ID   int // the shmid
+	Size int // size in bytes, as created
+
+	Attached int         // processes (attachments) mapping it now (shm_nattch)
+	Mode     os.FileMode // permission bits (the low 9 bits of shm_perm.mode)
+	UID, GID int         // owner, as changed by Chown
+	CUID     int         // creator's user id
+	CGID     int         // creator's group id
+
+	CreatorPID int // process that created it (shm_cpid)
+	LastPID    int // process of the last shmat or shmdt (shm_lpid)
+
+	LastAttach time.Time // last shmat; zero if never
+	LastDetach time.Time // last shmdt; zero if never
+	LastChange time.Time // creation or last IPC_SET; zero if never
+
+	Removed bool // marked for removal (SHM_DEST): gone with the last detach
+	Locked  bool // locked in memory (SHM_LOCKED), see Segment.Lock
+
+	// Resident and Swapped are the bytes of the segment in memory and in swap. Only
+	// List fills them in (from /proc/sysvipc/shm); Stat leaves them -1.
+	Resident, Swapped int
+}
+
+// Stat returns what the kernel knows of the segment now (shmctl(2) IPC_STAT). It needs
+// read permission (fs.ErrPermission otherwise); a removed segment is an error wrapping
+// fs.ErrNotExist, but one only marked for removal is reported with Removed set.
+func (s *Segment) Stat() (Info, error) {
+	info, err := stat(s.id)
+	if err != nil {
+		return Info{}, idError("stat", s.id, err)
+	}
+	return info, nil
+}
+
+// unixTime converts a kernel time in seconds to time.Time, keeping 0 as the zero Time
+// (the kernel's "never").
+func unixTime(sec int64) time.Time {
+	if sec == 0 {
+		return time.Time{}
+	}
+	return time.Unix(sec, 0)
+}

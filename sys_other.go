@@ -1,0 +1,23 @@
+//go:build !linux && !(darwin && !ios)
+
+package shm
+
+import "errors"
+
+const (
+	ipcCreat = 0o1000
+	ipcExcl  = 0o2000
+	ipcRmid  = 0
+)
+
+func shmget(Key, int, int) (int, error)       { return 0, errors.ErrUnsupported }
+func shmat(int, uintptr, int) ([]byte, error) { return nil, errors.ErrUnsupported }
+func shmdt([]byte) error                      { return errors.ErrUnsupported }
+func shmctl(int, int) error                   { return errors.ErrUnsupported }
+func stat(int) (Info, error)                  { return Info{}, errors.ErrUnsupported }
+func attachFlags(AttachOption) (int, error)   { return 0, errors.ErrUnsupported }
+func createFlags([]CreateOption) (int, error) { return 0, errors.ErrUnsupported }
+func populate([]byte, bool) error             { return errors.ErrUnsupported }
+func hugeHint(int, int, error) error          { return errors.ErrUnsupported }
+func limits() (LimitInfo, error)              { return LimitInfo{}, errors.ErrUnsupported }
+func usage() (UsageInfo, error)               { return UsageInfo{}, errors.ErrUnsupported }
