@@ -1,7 +1,6 @@
 package shm
 
 import (
-	"errors"
 	"fmt"
 	"io/fs"
 	"syscall"
@@ -63,9 +62,9 @@ func idError(op string, id int, err error) error {
 // exists: the kernel says EIDRM for an id removed under us and EINVAL for an id that was
 // never valid. The errno stays in the chain for errors.Is.
 func gone(err error) error {
-	var errno syscall.Errno
-	if !errors.As(err, &errno) {
-		return err
+	errno, ok := err.(syscall.Errno)
+	if !ok {
+		return err // already explained
 	}
 	switch errno {
 	case syscall.EIDRM:

@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -207,4 +208,28 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// BuildC compiles the C source files into a program in a temporary directory and returns
+// its path. The test is skipped, saying why, when no C compiler is found ($CC, cc or gcc).
+func BuildC(t testing.TB, name string, sources ...string) string {
+	t.Helper()
+	cc := os.Getenv("CC")
+	if cc == "" {
+		for _, c := range []string{"cc", "gcc"} {
+			if _, err := exec.LookPath(c); err == nil {
+				cc = c
+				break
+			}
+		}
+	}
+	if cc == "" {
+		t.Skip("no C compiler found (set CC, or install gcc) to build the C side of this test")
+	}
+	out := filepath.Join(t.TempDir(), name)
+	args := append([]string{"-std=c11", "-D_XOPEN_SOURCE=700", "-Wall", "-Werror", "-O2", "-o", out}, sources...)
+	if b, err := exec.Command(cc, args...).CombinedOutput(); err != nil {
+		t.Fatalf("%s %s: %v\n%s", cc, strings.Join(args, " "), err, b)
+	}
+	return out
 }

@@ -1,0 +1,182 @@
+//go:build linux
+
+package shm_test
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"unsafe"
+
+	"github.com/go-sysv/shm"
+)
+
+// mapping describes the line of /proc/self/smaps for the mapping that starts at b.
+type mapping struct {
+	perms string // as in /proc/self/maps: "rw-s"
+	rss   int    // resident bytes mapped into this process
+}
+
+func mappingOf(t *testing.T, b []byte) mapping {
+	t.Helper()
+	f, err := os.Open("/proc/self/smaps")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	start := fmt.Sprintf("%x-", uintptr(unsafe.Pointer(unsafe.SliceData(b))))
+	var m mapping
+	found := false
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		switch {
+		case len(fields) > 1 && strings.HasPrefix(fields[0], start):
+			found, m.perms = true, fields[1]
+		case found && len(fields) == 3 && fields[0] == "Rss:":
+			kb, _ := strconv.Atoi(fields[1])
+			m.rss = kb * 1024
+			return m
+		}
+	}
+	t.Fatalf("no mapping at %s in /proc/self/smaps", start)
+	return m
+}
+
+func TestAttachOptionsMapAsAsked(t *testing.T) {
+	seg := newSegment(t, shm.Private, 4096, 0o600)
+	tests := []struct {
+		opts  []shm.AttachOption
+		perms string
+	}{
+		{nil, "rw-s"},
+		{[]shm.AttachOption{shm.ReadOnly}, "r--s"},
+		{[]shm.AttachOption{shm.Exec}, "rwxs"},
+		{[]shm.AttachOption{shm.ReadOnly, shm.Exec}, "r-xs"},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprint(tt.perms), func(t *testing.T) {
+			b := attach(t, seg, tt.opts...)
+			if got := mappingOf(t, b).perms; got != tt.perms {
+				t.Fatalf("mapping is %s, want %s", got, tt.perms)
+			}
+		})
+	}
+}
+
+func TestPopulatePrefaults(t *testing.T) {
+	const size = 4 << 20
+	seg := newSegment(t, shm.Private, size, 0o600)
+	for _, opts := range [][]shm.AttachOption{{shm.Populate}, {shm.Populate, shm.ReadOnly}} {
+		b := attach(t, seg)
+		if rss := mappingOf(t, b).rss; rss != 0 {
+			t.Fatalf("plain attach has %d bytes resident before any touch, want 0", rss)
+		}
+		p := attach(t, seg, opts...)
+		if rss := mappingOf(t, p).rss; rss != size {
+			t.Fatalf("Attach(%v) has %d bytes resident, want all %d", opts, rss, size)
+		}
+		shm.Detach(b)
+		shm.Detach(p)
+	}
+}
+
+func TestAttachAt(t *testing.T) {
+	seg := newSegment(t, shm.Private, 8192, 0o600)
+	other := newSegment(t, shm.Private, 8192, 0o600)
+	first := attach(t, seg)
+	addr := uintptr(unsafe.Pointer(&first[0]))
+	first[0] = 'A'
+	if err := shm.Detach(first); err != nil {
+		t.Fatal(err)
+	}
+
+	b, err := seg.AttachAt(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := uintptr(unsafe.Pointer(&b[0])); got != addr || b[0] != 'A' {
+		t.Fatalf("AttachAt(%#x) attached at %#x with b[0]=%q", addr, got, b[0])
+	}
+
+	if _, err := other.AttachAt(addr); !errors.Is(err, fs.ErrInvalid) {
+		t.Fatalf("AttachAt over a mapping without Remap: %v, want fs.ErrInvalid", err)
+	}
+	if _, err := other.AttachAt(addr + 1); !errors.Is(err, fs.ErrInvalid) {
+		t.Fatalf("AttachAt an unaligned address without Round: %v, want fs.ErrInvalid", err)
+	}
+	if err := shm.Detach(b); err != nil {
+		t.Fatal(err)
+	}
+
+	r, err := seg.AttachAt(addr+1, shm.Round)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := uintptr(unsafe.Pointer(&r[0])); got != addr {
+		t.Fatalf("AttachAt(%#x, Round) attached at %#x, want %#x", addr+1, got, addr)
+	}
+	m, err := other.AttachAt(addr, shm.Remap)
+	if err != nil {
+		t.Fatalf("AttachAt with Remap: %v", err)
+	}
+	m[0] = 'M'
+	if r[0] != 'M' {
+		t.Fatalf("after Remap the old slice sees %q, want the new segment's 'M'", r[0])
+	}
+	if n := mustStat(t, seg).Attached; n != 0 {
+		t.Fatalf("the remapped-over segment has %d attachments, want 0", n)
+	}
+	if err := shm.Detach(m[:0]); err != nil {
+		t.Fatalf("Detach of b[:0]: %v", err)
+	}
+	if err := shm.Detach(r); !errors.Is(err, fs.ErrInvalid) {
+		t.Fatalf("Detach of the replaced attachment: %v, want fs.ErrInvalid", err)
+	}
+}
+
+func TestConcurrentAttachDetach(t *testing.T) {
+	seg := newSegment(t, shm.Private, 4096, 0o600)
+	const goroutines, rounds = 16, 200
+	var wg sync.WaitGroup
+	errs := make(chan error, goroutines)
+	for g := range goroutines {
+		wg.Go(func() {
+			for range rounds {
+				b, err := seg.Attach()
+				if err != nil {
+					errs <- err
+					return
+				}
+				b[g*8]++ // each goroutine owns its own bytes
+				if _, err := seg.Stat(); err != nil {
+					errs <- err
+				}
+				if err := shm.Detach(b); err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	b := attach(t, seg)
+	for g := range goroutines {
+		if b[g*8] != byte(rounds%256) {
+			t.Errorf("goroutine %d's counter is %d, want %d", g, b[g*8], rounds%256)
+		}
+	}
+	if n := mustStat(t, seg).Attached; n != 1 {
+		t.Fatalf("Attached = %d after all goroutines detached, want 1", n)
+	}
+}
