@@ -1,6 +1,7 @@
 package shm
 
 import (
+	"github.com/go-sysv/shm/internal/ipcerr"
 	"io/fs"
 	"syscall"
 )
@@ -77,7 +78,7 @@ func (s *Segment) attach(addr uintptr, opts []AttachOption) ([]byte, error) {
 	if err != nil {
 		if addr != 0 && err == syscall.EINVAL {
 			if _, serr := stat(s.id); serr == nil {
-				return nil, idError("attach", s.id, kindError{"cannot attach at the address: it is unaligned (use Round) or in use (use Remap)", syscall.EINVAL, fs.ErrInvalid})
+				return nil, idError("attach", s.id, ipcerr.Explain(syscall.EINVAL, fs.ErrInvalid, "cannot attach at the address: it is unaligned (use Round) or in use (use Remap)"))
 			}
 		}
 		return nil, idError("attach", s.id, err)
@@ -106,7 +107,7 @@ func Detach(b []byte) error {
 	}
 	if err := shmdt(b); err != nil {
 		if err == syscall.EINVAL {
-			err = kindError{"no segment is attached at this address", syscall.EINVAL, fs.ErrInvalid}
+			err = ipcerr.Explain(syscall.EINVAL, fs.ErrInvalid, "no segment is attached at this address")
 		}
 		return &Error{Op: "detach", ID: -1, Addr: sliceAddr(b), Err: err}
 	}

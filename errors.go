@@ -2,8 +2,8 @@ package shm
 
 import (
 	"fmt"
-	"io/fs"
-	"syscall"
+
+	"github.com/go-sysv/shm/internal/ipcerr"
 )
 
 // Error records a failed operation on a segment: what was done, to which key, id or
@@ -55,39 +55,7 @@ func keyError(op string, key Key, err error) error {
 }
 
 func idError(op string, id int, err error) error {
-	return &Error{Op: op, ID: id, Err: gone(err)}
+	return &Error{Op: op, ID: id, Err: ipcerr.Gone(err, "segment")}
 }
 
-// gone translates the errnos that, for an operation on an id, mean that no such segment
-// exists: the kernel says EIDRM for an id removed under us and EINVAL for an id that was
-// never valid. The errno stays in the chain for errors.Is.
-func gone(err error) error {
-	errno, ok := err.(syscall.Errno)
-	if !ok {
-		return err // already explained
-	}
-	switch errno {
-	case syscall.EIDRM:
-		return kindError{"segment was removed", errno, fs.ErrNotExist}
-	case syscall.EINVAL:
-		return kindError{"no such segment", errno, fs.ErrNotExist}
-	}
-	return err
-}
-
-// kindError explains an errno whose own text misleads here and makes it match one of
-// the io/fs sentinels, keeping the errno in the chain.
-type kindError struct {
-	msg   string
-	errno syscall.Errno
-	kind  error
-}
-
-func (e kindError) Error() string        { return e.msg + " (" + e.errno.Error() + ")" }
-func (e kindError) Unwrap() error        { return e.errno }
-func (e kindError) Is(target error) bool { return target == e.kind }
-
-// invalid returns an error for a bad argument that wraps fs.ErrInvalid.
-func invalid(format string, args ...any) error {
-	return fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), fs.ErrInvalid)
-}
+func invalid(format string, args ...any) error { return ipcerr.Invalid(format, args...) }

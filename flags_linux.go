@@ -4,6 +4,7 @@ package shm
 
 import (
 	"fmt"
+	"github.com/go-sysv/shm/internal/ipcerr"
 	"io/fs"
 	"os"
 	"strconv"
@@ -83,7 +84,7 @@ func hugeHint(flag, size int, err error) error {
 	case syscall.EPERM:
 		return fmt.Errorf("huge page segments need CAP_IPC_LOCK or the group in vm.hugetlb_shm_group: %w", errno)
 	case syscall.EINVAL:
-		return kindError{fmt.Sprintf("size %d is not a multiple of the huge page size, or that page size is not supported", size), errno, fs.ErrInvalid}
+		return ipcerr.Explain(errno, fs.ErrInvalid, "size %d is not a multiple of the huge page size, or that page size is not supported", size)
 	}
 	free, total := hugePagesFree()
 	if total == 0 {

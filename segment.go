@@ -2,6 +2,7 @@ package shm
 
 import (
 	"fmt"
+	"github.com/go-sysv/shm/internal/ipcerr"
 	"io/fs"
 	"os"
 	"syscall"
@@ -98,16 +99,16 @@ func explainGet(key Key, size, flag, extra int, err error) error {
 		if key != Private && flag&ipcExcl == 0 {
 			if id, gerr := shmget(key, 0, 0); gerr == nil {
 				if info, serr := stat(id); serr == nil {
-					return kindError{fmt.Sprintf("segment id %d has %d bytes, fewer than the %d asked for", id, info.Size, size), errno, fs.ErrInvalid}
+					return ipcerr.Explain(errno, fs.ErrInvalid, "segment id %d has %d bytes, fewer than the %d asked for", id, info.Size, size)
 				}
 			}
 		}
 		if lim, lerr := Limits(); lerr == nil {
 			if uint64(size) > lim.MaxSize {
-				return kindError{fmt.Sprintf("size %d is above the kernel's SHMMAX of %d bytes (sysctl kernel.shmmax)", size, lim.MaxSize), errno, fs.ErrInvalid}
+				return ipcerr.Explain(errno, fs.ErrInvalid, "size %d is above the kernel's SHMMAX of %d bytes (sysctl kernel.shmmax)", size, lim.MaxSize)
 			}
 			if uint64(size) < lim.MinSize {
-				return kindError{fmt.Sprintf("size %d is below the kernel's SHMMIN of %d bytes", size, lim.MinSize), errno, fs.ErrInvalid}
+				return ipcerr.Explain(errno, fs.ErrInvalid, "size %d is below the kernel's SHMMIN of %d bytes", size, lim.MinSize)
 			}
 		}
 		return hugeHint(extra, size, errno)

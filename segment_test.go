@@ -207,4 +207,3 @@ func TestBadInput(t *testing.T) {
 		t.Fatalf("the segment did not survive the bad calls: %v", err)
 	}
 }
-

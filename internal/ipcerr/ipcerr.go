@@ -1,0 +1,49 @@
+// Package ipcerr holds the errno translations that shm and sem share: System V IPC
+// reports a missing or removed id as EINVAL or EIDRM, which say nothing to a user and
+// match no io/fs sentinel, so they are explained here and made to match fs.ErrNotExist,
+// with the errno kept in the chain for errors.Is.
+package ipcerr
+
+import (
+	"fmt"
+	"io/fs"
+	"syscall"
+)
+
+// Gone translates the errnos that, for an operation on an id, mean that no object of
+// that id exists, naming the object ("segment", "semaphore set"). Any other error is
+// returned as it is.
+func Gone(err error, object string) error {
+	errno, ok := err.(syscall.Errno)
+	if !ok {
+		return err // a bare errno only: anything else is explained already
+	}
+	switch errno {
+	case syscall.EIDRM:
+		return Explain(errno, fs.ErrNotExist, "%s was removed", object)
+	case syscall.EINVAL:
+		return Explain(errno, fs.ErrNotExist, "no such %s", object)
+	}
+	return err
+}
+
+// Explain returns errno with a message that says what it means where it occurs, made to
+// match kind (one of the io/fs sentinels, or nil for none). The errno stays in the chain.
+func Explain(errno syscall.Errno, kind error, format string, args ...any) error {
+	return explained{fmt.Sprintf(format, args...), errno, kind}
+}
+
+type explained struct {
+	msg   string
+	errno syscall.Errno
+	kind  error
+}
+
+func (e explained) Error() string        { return e.msg + " (" + e.errno.Error() + ")" }
+func (e explained) Unwrap() error        { return e.errno }
+func (e explained) Is(target error) bool { return e.kind != nil && target == e.kind }
+
+// Invalid returns an error for a bad argument that wraps fs.ErrInvalid.
+func Invalid(format string, args ...any) error {
+	return fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), fs.ErrInvalid)
+}
