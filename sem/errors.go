@@ -1,0 +1,48 @@
+package sem
+
+import (
+	"fmt"
+
+	"github.com/go-sysv/shm"
+	"github.com/go-sysv/shm/internal/ipcerr"
+)
+
+// Error records a failed operation on a semaphore set: what was done, to which key or
+// id, and why. It unwraps to the cause, usually a syscall.Errno, so errors.Is works with
+// the errno (unix.EEXIST) and with the io/fs sentinels: fs.ErrExist for a taken key,
+// fs.ErrNotExist for a missing key or a removed id (EIDRM, also when a set is removed
+// while a process waits on it), fs.ErrPermission for EACCES and EPERM, fs.ErrInvalid
+// for bad arguments. A wait that ends with its context ends with ctx.Err()
+// (context.Canceled or context.DeadlineExceeded) as the cause.
+type Error struct {
+	// Op is the operation: "create", "get", "open" (semget(2)); "acquire",
+	// "release", "do", "lock", "unlock" (semop(2) and semtimedop(2)); "remove",
+	// "stat", "value", "setvalue", "values", "setvalues", "waiting", "lastpid"
+	// (semctl(2)).
+	Op string
+	// Key is the key the operation was asked for, when it was asked by key.
+	Key shm.Key
+	// ID is the set's semid, or -1 when the operation had none.
+	ID int
+	// Err is the cause.
+	Err error
+}
+
+func (e *Error) Error() string {
+	if e.ID >= 0 {
+		return fmt.Sprintf("sem: %s id %d: %v", e.Op, e.ID, e.Err)
+	}
+	return fmt.Sprintf("sem: %s key %v: %v", e.Op, e.Key, e.Err)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+func keyError(op string, key shm.Key, err error) error {
+	return &Error{Op: op, Key: key, ID: -1, Err: err}
+}
+
+func idError(op string, id int, err error) error {
+	return &Error{Op: op, ID: id, Err: ipcerr.Gone(err, "semaphore set")}
+}
+
+func invalid(format string, args ...any) error { return ipcerr.Invalid(format, args...) }

@@ -1,0 +1,158 @@
+package sem
+
+import (
+	"context"
+	"io/fs"
+	"syscall"
+
+	"github.com/go-sysv/shm/internal/ipcerr"
+)
+
+// OpOption changes one semaphore operation.
+type OpOption int
+
+const (
+	// NoUndo leaves the operation out of the process's undo record: when the process
+	// exits, the kernel does not reverse it. By default every Acquire, Release and Op is
+	// recorded (SEM_UNDO), so that a process that dies, even by SIGKILL, gives back what
+	// it took. Use NoUndo for a semaphore that counts events rather than guards a
+	// resource, where one process releases what another acquired.
+	NoUndo OpOption = 1 << iota
+	// NoWait makes an operation that would have to wait fail at once (IPC_NOWAIT); see
+	// TryAcquire and Do.
+	NoWait
+)
+
+// Op is one operation of an atomic group given to [Set.Do]: Delta added to semaphore
+// Index. A negative Delta waits until the value is at least -Delta and subtracts it; a
+// positive Delta adds it (and wakes waiters); a zero Delta waits until the value is 0.
+type Op struct {
+	Index int
+	Delta int
+	Flags OpOption // NoUndo, NoWait
+}
+
+// Acquire subtracts n (> 0) from semaphore i, first waiting while its value is below n
+// (semop(2) with sem_op = -n and SEM_UNDO unless [NoUndo] is given). It waits until it
+// succeeds, ctx is done, or the set is removed (an error wrapping fs.ErrNotExist). A
+// deadline in ctx becomes the kernel's timeout (semtimedop(2)); a cancellation wakes the
+// wait at once. When ctx ends the error wraps ctx.Err().
+func (s *Set) Acquire(ctx context.Context, i, n int, opts ...OpOption) error {
+	op, err := s.one(i, -n, n, opts)
+	if err != nil {
+		return idError("acquire", s.id, err)
+	}
+	if err := semopContext(ctx, s.id, op[:]); err != nil {
+		return idError("acquire", s.id, explainOp(err))
+	}
+	return nil
+}
+
+// TryAcquire is Acquire without waiting (IPC_NOWAIT): it reports whether it took n.
+func (s *Set) TryAcquire(i, n int, opts ...OpOption) (bool, error) {
+	op, err := s.one(i, -n, n, append(opts, NoWait))
+	if err != nil {
+		return false, idError("acquire", s.id, err)
+	}
+	switch err := semtimedop(s.id, op[:], nil); err {
+	case nil:
+		return true, nil
+	case syscall.EAGAIN:
+		return false, nil
+	default:
+		return false, idError("acquire", s.id, explainOp(err))
+	}
+}
+
+// Release adds n (> 0) to semaphore i and wakes the processes it satisfies (semop(2)
+// with sem_op = n and SEM_UNDO unless [NoUndo] is given). It never waits. A value above
+// [MaxValue] is an error wrapping fs.ErrInvalid (ERANGE), and changes nothing.
+func (s *Set) Release(i, n int, opts ...OpOption) error {
+	op, err := s.one(i, n, n, opts)
+	if err != nil {
+		return idError("release", s.id, err)
+	}
+	if err := semtimedop(s.id, op[:], nil); err != nil {
+		return idError("release", s.id, explainOp(err))
+	}
+	return nil
+}
+
+// Do applies ops as one atomic semop(2): either all of them happen or, while any of them
+// would have to wait, none does. It waits like [Set.Acquire]; if any op has NoWait and
+// would wait, Do returns an error wrapping syscall.EAGAIN at once.
+func (s *Set) Do(ctx context.Context, ops ...Op) error {
+	if len(ops) == 0 {
+		return idError("do", s.id, invalid("no operations"))
+	}
+	bufs := make([]sembuf, len(ops))
+	for k, o := range ops {
+		if err := s.checkIndex(o.Index); err != nil {
+			return idError("do", s.id, err)
+		}
+		if o.Delta < -MaxValue || o.Delta > MaxValue {
+			return idError("do", s.id, invalid("delta %d is outside -%d..%d", o.Delta, MaxValue, MaxValue))
+		}
+		if o.Flags&^(NoUndo|NoWait) != 0 {
+			return idError("do", s.id, invalid("unknown option %#x", int(o.Flags)))
+		}
+		bufs[k] = sembuf{uint16(o.Index), int16(o.Delta), opFlags(o.Flags)}
+	}
+	if err := semopContext(ctx, s.id, bufs); err != nil {
+		return idError("do", s.id, explainOp(err))
+	}
+	return nil
+}
+
+// one builds the single operation of Acquire and Release.
+func (s *Set) one(i, delta, n int, opts []OpOption) ([1]sembuf, error) {
+	if err := s.checkIndex(i); err != nil {
+		return [1]sembuf{}, err
+	}
+	if n <= 0 || n > MaxValue {
+		return [1]sembuf{}, invalid("count %d is outside 1..%d", n, MaxValue)
+	}
+	var o OpOption
+	for _, opt := range opts {
+		if opt&^(NoUndo|NoWait) != 0 {
+			return [1]sembuf{}, invalid("unknown option %#x", int(opt))
+		}
+		o |= opt
+	}
+	return [1]sembuf{{uint16(i), int16(delta), opFlags(o)}}, nil
+}
+
+func opFlags(o OpOption) int16 {
+	var f int16
+	if o&NoUndo == 0 {
+		f |= semUndo
+	}
+	if o&NoWait != 0 {
+		f |= ipcNowait
+	}
+	return f
+}
+
+func (s *Set) checkIndex(i int) error {
+	if i < 0 || i >= s.n {
+		return invalid("semaphore %d is outside the set's 0..%d", i, s.n-1)
+	}
+	return nil
+}
+
+// explainOp names the errnos of semop that say little on their own.
+func explainOp(err error) error {
+	errno, ok := err.(syscall.Errno)
+	if !ok {
+		return err
+	}
+	switch errno {
+	case syscall.ERANGE:
+		return ipcerr.Explain(errno, fs.ErrInvalid, "a value would go above %d (SEMVMX), or an undo record out of range", MaxValue)
+	case syscall.E2BIG:
+		return ipcerr.Explain(errno, fs.ErrInvalid, "more operations than SEMOPM allows in one call")
+	case syscall.EFBIG:
+		return ipcerr.Explain(errno, fs.ErrInvalid, "semaphore number out of range")
+	}
+	return err
+}

@@ -1,0 +1,301 @@
+//go:build linux
+
+package sem_test
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/go-sysv/shm"
+	"github.com/go-sysv/shm/sem"
+	"golang.org/x/sys/unix"
+)
+
+func TestDeadlineReturnsOnTime(t *testing.T) {
+	s := newSet(t, shm.Private, 1)
+	const wait = 150 * time.Millisecond
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	start := time.Now()
+	err := s.Acquire(ctx, 0, 1)
+	took := time.Since(start)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Acquire past its deadline: %v, want context.DeadlineExceeded", err)
+	}
+	// Not a performance threshold: returning before the deadline is wrong, and so is
+	// missing it by seconds.
+	if took < wait || took > wait+5*time.Second {
+		t.Fatalf("Acquire returned after %v, want about %v", took, wait)
+	}
+	if v, _ := s.Value(0); v != 0 {
+		t.Fatalf("value = %d after a failed acquire, want 0", v)
+	}
+}
+
+func TestCancelUnblocks(t *testing.T) {
+	s := newSet(t, shm.Private, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Acquire(ctx, 0, 1) }()
+	waitFor(t, "the goroutine to wait", waiters(t, s, 0, 1))
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("Acquire after cancel: %v, want context.Canceled", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("cancel did not unblock Acquire")
+	}
+	if n, _ := s.Waiting(0); n != 0 {
+		t.Fatalf("%d still waiting after cancel", n)
+	}
+}
+
+// Signals interrupt semop with EINTR; Acquire must wait on.
+func TestSignalsDoNotEndTheWait(t *testing.T) {
+	s := newSet(t, shm.Private, 1)
+	ctx, cancel := context.WithCancel(context.Background()) // the cancellable path
+	defer cancel()
+	for _, c := range []context.Context{context.Background(), ctx} {
+		done := make(chan error, 1)
+		go func() { done <- s.Acquire(c, 0, 1) }()
+		waitFor(t, "the goroutine to wait", waiters(t, s, 0, 1))
+		signalAllThreads(t, syscall.SIGURG)
+		waitFor(t, "the goroutine to wait again", waiters(t, s, 0, 1))
+		select {
+		case err := <-done:
+			t.Fatalf("Acquire ended on a signal: %v", err)
+		default:
+		}
+		if err := s.Release(0, 1, sem.NoUndo); err != nil {
+			t.Fatal(err)
+		}
+		if err := <-done; err != nil {
+			t.Fatalf("Acquire after signals and a release: %v", err)
+		}
+	}
+}
+
+// signalAllThreads sends sig to every thread of this process, so that whichever
+// thread waits in semop is interrupted.
+func signalAllThreads(t *testing.T, sig syscall.Signal) {
+	tasks, err := filepath.Glob("/proc/self/task/*")
+	if err != nil || len(tasks) == 0 {
+		t.Fatalf("listing threads: %v", err)
+	}
+	for _, task := range tasks {
+		tid, _ := strconv.Atoi(filepath.Base(task))
+		unix.Tgkill(os.Getpid(), tid, sig)
+	}
+}
+
+func TestTryAcquireAndDo(t *testing.T) {
+	s := newSet(t, shm.Private, 3, 2, 0, 5)
+	if ok, err := s.TryAcquire(0, 2); !ok || err != nil {
+		t.Fatalf("TryAcquire(0, 2) of 2 = %v, %v", ok, err)
+	}
+	if ok, err := s.TryAcquire(0, 1); ok || err != nil {
+		t.Fatalf("TryAcquire(0, 1) of 0 = %v, %v; want false, nil", ok, err)
+	}
+	// All or nothing: semaphore 1 cannot give 1, so 2 keeps its 5.
+	err := s.Do(context.Background(), sem.Op{Index: 2, Delta: -5, Flags: sem.NoWait}, sem.Op{Index: 1, Delta: -1, Flags: sem.NoWait})
+	if !errors.Is(err, syscall.EAGAIN) {
+		t.Fatalf("Do that must wait, with NoWait: %v, want EAGAIN", err)
+	}
+	if vals, _ := s.Values(); vals[2] != 5 {
+		t.Fatalf("values after a failed Do = %v, want semaphore 2 untouched", vals)
+	}
+	if err := s.Do(context.Background(), sem.Op{Index: 2, Delta: -5}, sem.Op{Index: 1, Delta: 3}); err != nil {
+		t.Fatal(err)
+	}
+	vals, err := s.Values()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []int{0, 3, 0}; !equal(vals, want) {
+		t.Fatalf("Values = %v, want %v", vals, want)
+	}
+	if err := s.SetValues([]int{7, 8, 9}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetValue(1, sem.MaxValue); err != nil {
+		t.Fatal(err)
+	}
+	if vals, _ = s.Values(); !equal(vals, []int{7, sem.MaxValue, 9}) {
+		t.Fatalf("Values after SetValues and SetValue = %v", vals)
+	}
+	if err := s.Release(1, 1); !errors.Is(err, fs.ErrInvalid) || !errors.Is(err, syscall.ERANGE) {
+		t.Fatalf("Release above SEMVMX: %v, want fs.ErrInvalid and ERANGE", err)
+	}
+	if n, err := s.WaitingZero(0); n != 0 || err != nil {
+		t.Fatalf("WaitingZero = %d, %v", n, err)
+	}
+}
+
+func equal(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func TestStatAndGet(t *testing.T) {
+	key := freeKey(t)
+	before := time.Now().Add(-time.Second)
+	s := newSet(t, key, 4, 1, 2, 3, 4)
+	info, err := s.Stat()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Key != key || info.ID != s.ID() || info.Len != 4 || info.Mode != 0o600 || info.UID != os.Getuid() ||
+		info.CGID != os.Getgid() || info.LastOp.Before(before) || info.LastChange.Before(before) {
+		t.Fatalf("Stat = %+v", info)
+	}
+	for _, get := range []func() (*sem.Set, error){
+		func() (*sem.Set, error) { return sem.Get(key) },
+		func() (*sem.Set, error) { return sem.FromID(s.ID()) },
+		func() (*sem.Set, error) { return sem.Open(key, 2, 0o600) },
+	} {
+		g, err := get()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if *g != *s {
+			t.Fatalf("found %v, want %v", g, s)
+		}
+	}
+	if vals, _ := s.Values(); !equal(vals, []int{1, 2, 3, 4}) {
+		t.Fatalf("initial values = %v", vals)
+	}
+}
+
+// A set that exists but was never operated on is one whose creator has not finished
+// initialising it: Open waits for it and then gives up.
+func TestOpenWaitsForInitialisation(t *testing.T) {
+	t.Parallel() // waits InitTimeout
+	key := freeKey(t)
+	id, _, errno := unix.Syscall(unix.SYS_SEMGET, uintptr(key), 1, unix.IPC_CREAT|0o600)
+	if errno != 0 {
+		t.Fatal(errno)
+	}
+	raw, err := sem.FromID(int(id))
+	if err != nil {
+		t.Fatal(err)
+	}
+	removeAtEnd(t, raw)
+	start := time.Now()
+	_, err = sem.Open(key, 1, 0o600)
+	if !errors.Is(err, os.ErrDeadlineExceeded) || time.Since(start) < sem.InitTimeout {
+		t.Fatalf("Open of an uninitialised set: %v after %v, want os.ErrDeadlineExceeded after %v", err, time.Since(start), sem.InitTimeout)
+	}
+	// Once the creator operates on it, Open succeeds.
+	if err := raw.Release(0, 1, sem.NoUndo); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sem.Open(key, 1, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestMutexUnlockTwiceIsAnError(t *testing.T) {
+	key := freeKey(t)
+	mu, err := sem.OpenMutex(key, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	removeAtEnd(t, mu.Set())
+	if err := mu.Unlock(); err == nil {
+		t.Fatal("Unlock of an unlocked mutex succeeded")
+	}
+	if err := mu.Lock(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := mu.TryLock(); ok {
+		t.Fatal("TryLock of a locked mutex succeeded")
+	}
+	if err := mu.Unlock(); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := mu.Set().Value(0); v != 1 {
+		t.Fatalf("value after Lock and Unlock = %d, want 1", v)
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	taken := freeKey(t)
+	s := newSet(t, taken, 2)
+	removed := newSet(t, shm.Private, 1)
+	if err := removed.Remove(); err != nil {
+		t.Fatal(err)
+	}
+	free := freeKey(t)
+	bg := context.Background()
+	tests := []struct {
+		name string
+		do   func() error
+		is   []error
+	}{
+		{"CreateZeroSemaphores", func() error { _, err := sem.Create(free, 0, 0o600); return err }, []error{fs.ErrInvalid}},
+		{"CreatePermOutside0777", func() error { _, err := sem.Create(free, 1, 0o1600); return err }, []error{fs.ErrInvalid}},
+		{"CreateWrongNumberOfValues", func() error { _, err := sem.Create(free, 2, 0o600, 1); return err }, []error{fs.ErrInvalid}},
+		{"CreateValueAboveSEMVMX", func() error { _, err := sem.Create(free, 1, 0o600, sem.MaxValue+1); return err }, []error{fs.ErrInvalid}},
+		{"CreateNegativeValue", func() error { _, err := sem.Create(free, 1, 0o600, -1); return err }, []error{fs.ErrInvalid}},
+		{"CreateTakenKey", func() error { _, err := sem.Create(taken, 1, 0o600); return err }, []error{fs.ErrExist, syscall.EEXIST}},
+		{"OpenMoreThanExisting", func() error { _, err := sem.Open(taken, 3, 0o600); return err }, []error{fs.ErrInvalid}},
+		{"GetMissingKey", func() error { _, err := sem.Get(free); return err }, []error{fs.ErrNotExist}},
+		{"GetPrivate", func() error { _, err := sem.Get(shm.Private); return err }, []error{fs.ErrInvalid}},
+		{"FromIDNegative", func() error { _, err := sem.FromID(-1); return err }, []error{fs.ErrInvalid}},
+		{"FromIDRemoved", func() error { _, err := sem.FromID(removed.ID()); return err }, []error{fs.ErrNotExist}},
+		{"AcquireIndexOutOfRange", func() error { return s.Acquire(bg, 2, 1) }, []error{fs.ErrInvalid}},
+		{"AcquireNegativeIndex", func() error { return s.Acquire(bg, -1, 1) }, []error{fs.ErrInvalid}},
+		{"AcquireNegativeCount", func() error { return s.Acquire(bg, 0, -1) }, []error{fs.ErrInvalid}},
+		{"AcquireZeroCount", func() error { return s.Acquire(bg, 0, 0) }, []error{fs.ErrInvalid}},
+		{"ReleaseAboveSEMVMX", func() error { return s.Release(0, sem.MaxValue+1) }, []error{fs.ErrInvalid}},
+		{"ReleaseUnknownOption", func() error { return s.Release(0, 1, sem.OpOption(64)) }, []error{fs.ErrInvalid}},
+		{"SetValueAboveSEMVMX", func() error { return s.SetValue(0, sem.MaxValue+1) }, []error{fs.ErrInvalid}},
+		{"SetValueNegative", func() error { return s.SetValue(0, -1) }, []error{fs.ErrInvalid}},
+		{"SetValuesWrongLength", func() error { return s.SetValues([]int{1}) }, []error{fs.ErrInvalid}},
+		{"DoNothing", func() error { return s.Do(bg) }, []error{fs.ErrInvalid}},
+		{"DoIndexOutOfRange", func() error { return s.Do(bg, sem.Op{Index: 5, Delta: 1}) }, []error{fs.ErrInvalid}},
+		{"ValueIndexOutOfRange", func() error { _, err := s.Value(9); return err }, []error{fs.ErrInvalid}},
+		{"AcquireRemoved", func() error { return removed.Acquire(bg, 0, 1) }, []error{fs.ErrNotExist}},
+		{"ReleaseRemoved", func() error { return removed.Release(0, 1) }, []error{fs.ErrNotExist}},
+		{"StatRemoved", func() error { _, err := removed.Stat(); return err }, []error{fs.ErrNotExist}},
+		{"RemoveRemoved", func() error { return removed.Remove() }, []error{fs.ErrNotExist}},
+		{"AcquireDoneContext", func() error {
+			ctx, cancel := context.WithCancel(bg)
+			cancel()
+			return s.Acquire(ctx, 0, 1)
+		}, []error{context.Canceled}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.do()
+			var e *sem.Error
+			if !errors.As(err, &e) {
+				t.Fatalf("error %v (%T) is not a *sem.Error", err, err)
+			}
+			for _, target := range tt.is {
+				if !errors.Is(err, target) {
+					t.Errorf("error %q does not match %v", err, target)
+				}
+			}
+		})
+	}
+	if vals, err := s.Values(); err != nil || !equal(vals, []int{0, 0}) {
+		t.Fatalf("the set changed under bad calls: %v, %v", vals, err)
+	}
+}

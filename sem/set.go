@@ -1,0 +1,213 @@
+package sem
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"syscall"
+	"time"
+
+	"github.com/go-sysv/shm"
+	"github.com/go-sysv/shm/internal/ipcerr"
+)
+
+// MaxValue is SEMVMX, the largest value a semaphore can hold on Linux.
+const MaxValue = 32767
+
+// InitTimeout is how long [Open] waits for another process that has just created a set
+// to finish initialising it, before giving up with an error.
+const InitTimeout = 5 * time.Second
+
+// Set is a handle on one System V semaphore set: its id, its key and the number of
+// semaphores in it. It holds no resources and is safe to copy and to share between
+// goroutines; the set lives in the kernel until [Set.Remove].
+type Set struct {
+	id  int
+	key shm.Key
+	n   int
+}
+
+// ID returns the set's semid, as ipcs -s prints it and [FromID] takes.
+func (s *Set) ID() int { return s.id }
+
+// Key returns the key the set was created or found with.
+func (s *Set) Key() shm.Key { return s.key }
+
+// Len returns the number of semaphores in the set; they are numbered 0 to Len()-1.
+func (s *Set) Len() int { return s.n }
+
+// String describes the set for logs.
+func (s *Set) String() string {
+	return fmt.Sprintf("semaphore set id %d key %v (%d semaphores)", s.id, s.key, s.n)
+}
+
+// Create makes a new set of n semaphores with permission bits perm, failing with an
+// error wrapping fs.ErrExist if key is taken (semget(2) with IPC_CREAT|IPC_EXCL). The
+// semaphores start at values (one value per semaphore), or at zero if values is empty.
+//
+// Creation is safe against processes that [Open] the same key at the same moment: the
+// kernel makes a new set with its values at zero and its last-operation time (sem_otime)
+// unset; Create sets the values (SETALL) and then performs one semaphore operation that
+// changes nothing but sets sem_otime. Open, finding a set that exists, waits until
+// sem_otime is set before it uses it, so nobody ever sees a zero that was meant to be 1.
+// If setting the values fails, Create removes the set again.
+func Create(key shm.Key, n int, perm os.FileMode, values ...int) (*Set, error) {
+	return create("create", key, n, perm, values)
+}
+
+func create(op string, key shm.Key, n int, perm os.FileMode, values []int) (*Set, error) {
+	if err := checkCreate(n, perm, values); err != nil {
+		return nil, keyError(op, key, err)
+	}
+	id, err := semget(key, n, ipcCreat|ipcExcl|int(perm))
+	if err != nil {
+		return nil, keyError(op, key, err)
+	}
+	s := &Set{id: id, key: key, n: n}
+	if err := s.initialise(values); err != nil {
+		semctl(id, 0, ipcRmid, 0)
+		return nil, idError(op, id, err)
+	}
+	return s, nil
+}
+
+func checkCreate(n int, perm os.FileMode, values []int) error {
+	if n <= 0 {
+		return invalid("%d semaphores: need at least one", n)
+	}
+	if perm&^0o777 != 0 {
+		return invalid("permission %v has bits outside 0o777", perm)
+	}
+	if len(values) != 0 && len(values) != n {
+		return invalid("%d initial values for %d semaphores", len(values), n)
+	}
+	return checkValues(values)
+}
+
+func checkValues(values []int) error {
+	for i, v := range values {
+		if v < 0 || v > MaxValue {
+			return invalid("value %d of semaphore %d is outside 0..%d", v, i, MaxValue)
+		}
+	}
+	return nil
+}
+
+func (s *Set) initialise(values []int) error {
+	first := 0
+	if len(values) > 0 {
+		if err := setall(s.id, values); err != nil {
+			return err
+		}
+		first = values[0]
+	}
+	// One operation that leaves the value as it is but sets sem_otime: the sign that the
+	// set is ready. It must not wait, nor leave an undo entry.
+	up, down := sembuf{0, 1, ipcNowait}, sembuf{0, -1, ipcNowait}
+	if first == MaxValue {
+		up, down = down, up
+	}
+	return semtimedop(s.id, []sembuf{up, down}, nil)
+}
+
+// Open returns the set of key, making it as [Create] does if it does not exist. An
+// existing set must have at least n semaphores; Open then waits, up to [InitTimeout],
+// until its creator has initialised it (see Create), so that its values are the ones
+// the creator meant. A set made by a program that never operates on it stays
+// uninitialised in this sense: use [Get] for it.
+func Open(key shm.Key, n int, perm os.FileMode, values ...int) (*Set, error) {
+	for range 100 { // the set can be removed between the two semgets; try again then
+		s, err := create("open", key, n, perm, values)
+		if !errors.Is(err, fs.ErrExist) {
+			return s, err
+		}
+		id, err := semget(key, n, int(perm))
+		if errors.Is(err, syscall.ENOENT) {
+			continue
+		}
+		if err != nil {
+			if err == syscall.EINVAL {
+				err = explainSize(key, n, err)
+			}
+			return nil, keyError("open", key, err)
+		}
+		if err := waitInitialised(id); err != nil {
+			return nil, idError("open", id, err)
+		}
+		return stated("open", id, key)
+	}
+	return nil, keyError("open", key, errors.New("the set kept disappearing while being opened"))
+}
+
+func explainSize(key shm.Key, n int, err error) error {
+	if id, gerr := semget(key, 0, 0); gerr == nil {
+		if info, serr := stat(id); serr == nil && info.Len < n {
+			return ipcerr.Explain(syscall.EINVAL, fs.ErrInvalid, "set id %d has %d semaphores, fewer than the %d asked for", id, info.Len, n)
+		}
+	}
+	return err
+}
+
+// waitInitialised polls the set until its creator has set sem_otime, or InitTimeout.
+func waitInitialised(id int) error {
+	deadline := time.Now().Add(InitTimeout)
+	pause := 50 * time.Microsecond
+	for {
+		info, err := stat(id)
+		if err != nil {
+			return err
+		}
+		if !info.LastOp.IsZero() {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("created but not initialised within %v: its creator may have died (remove the set) or not use this package's protocol (use Get): %w", InitTimeout, os.ErrDeadlineExceeded)
+		}
+		time.Sleep(pause) // a polled condition with a deadline, not a synchronisation
+		pause = min(2*pause, 5*time.Millisecond)
+	}
+}
+
+// Get returns the existing set of key (semget(2) with no flags), an error wrapping
+// fs.ErrNotExist if there is none. Unlike [Open] it does not wait for the set to be
+// initialised, so it also serves for sets made by other programs.
+func Get(key shm.Key) (*Set, error) {
+	if key == shm.Private {
+		return nil, keyError("get", key, invalid("the Private key names no set; use Create or FromID"))
+	}
+	id, err := semget(key, 0, 0)
+	if err != nil {
+		return nil, keyError("get", key, err)
+	}
+	return stated("get", id, key)
+}
+
+// FromID returns the set whose semid is id, checking with IPC_STAT that it exists.
+func FromID(id int) (*Set, error) {
+	if id < 0 {
+		return nil, idError("get", id, invalid("id %d is negative", id))
+	}
+	return stated("get", id, 0)
+}
+
+func stated(op string, id int, key shm.Key) (*Set, error) {
+	info, err := stat(id)
+	if err != nil {
+		return nil, idError(op, id, err)
+	}
+	if key == 0 {
+		key = info.Key
+	}
+	return &Set{id: id, key: key, n: info.Len}, nil
+}
+
+// Remove destroys the set at once (semctl(2) IPC_RMID): every process waiting on it
+// wakes with an error wrapping fs.ErrNotExist (EIDRM). Only the owner, the creator and a
+// privileged process may remove it.
+func (s *Set) Remove() error {
+	if _, err := semctl(s.id, 0, ipcRmid, 0); err != nil {
+		return idError("remove", s.id, err)
+	}
+	return nil
+}

@@ -1,0 +1,39 @@
+package sem
+
+import (
+	"os"
+	"time"
+
+	"github.com/go-sysv/shm"
+)
+
+// Info is what the kernel knows of a set: struct semid_ds from semctl(2) IPC_STAT.
+type Info struct {
+	Key      shm.Key     // the key (Private for a set made without one)
+	ID       int         // the semid
+	Len      int         // number of semaphores (sem_nsems)
+	Mode     os.FileMode // permission bits
+	UID, GID int         // owner
+	CUID     int         // creator's user id
+	CGID     int         // creator's group id
+
+	LastOp     time.Time // last semop (sem_otime); zero if never, see Create
+	LastChange time.Time // creation, or last IPC_SET, SETVAL or SETALL (sem_ctime)
+}
+
+// Stat returns what the kernel knows of the set now (semctl(2) IPC_STAT); it needs read
+// permission.
+func (s *Set) Stat() (Info, error) {
+	info, err := stat(s.id)
+	if err != nil {
+		return Info{}, idError("stat", s.id, err)
+	}
+	return info, nil
+}
+
+func unixTime(sec int64) time.Time {
+	if sec == 0 {
+		return time.Time{}
+	}
+	return time.Unix(sec, 0)
+}

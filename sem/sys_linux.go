@@ -1,0 +1,206 @@
+//go:build linux
+
+package sem
+
+import (
+	"context"
+	"os"
+	"runtime"
+	"syscall"
+	"time"
+
+	"github.com/go-sysv/shm"
+	"golang.org/x/sys/unix"
+)
+
+// x/sys/unix wraps none of semget, semop, semtimedop and semctl; these are the raw
+// system calls, with the constants of linux/ipc.h and linux/sem.h.
+const (
+	ipcCreat  = unix.IPC_CREAT
+	ipcExcl   = unix.IPC_EXCL
+	ipcNowait = unix.IPC_NOWAIT
+	ipcRmid   = unix.IPC_RMID
+	ipcStat   = unix.IPC_STAT
+	semUndo   = 0x1000
+
+	getpid    = 11
+	getval    = 12
+	getallCmd = 13
+	getncnt   = 14
+	getzcnt   = 15
+	setval    = 16
+	setallCmd = 17
+
+	// ipc64 asks for the 64-bit struct layouts where the system call still defaults to
+	// the old ones (as x/sys/unix does for shmctl).
+	ipc64 = 0x100
+)
+
+// sembuf is struct sembuf.
+type sembuf struct {
+	num uint16
+	op  int16
+	flg int16
+}
+
+func semget(key shm.Key, n, flag int) (int, error) {
+	// key_t is a C int: pass the key's bits as one.
+	id, _, errno := unix.Syscall(unix.SYS_SEMGET, uintptr(int(int32(key))), uintptr(n), uintptr(flag))
+	if errno != 0 {
+		return -1, errno
+	}
+	return int(id), nil
+}
+
+func semctl(id, num, cmd int, arg uintptr) (int, error) {
+	if runtime.GOARCH == "arm" || runtime.GOARCH == "mips64" || runtime.GOARCH == "mips64le" {
+		cmd |= ipc64
+	}
+	r, _, errno := unix.Syscall6(unix.SYS_SEMCTL, uintptr(id), uintptr(num), uintptr(cmd), arg, 0, 0)
+	if errno != 0 {
+		return -1, errno
+	}
+	return int(r), nil
+}
+
+// semtimedop performs ops, waiting at most timeout if it is not nil. The error is the
+// bare errno: EAGAIN when the timeout passed or an IPC_NOWAIT op would wait, EINTR
+// when a signal arrived.
+func semtimedop(id int, ops []sembuf, timeout *kernelTimespec) error {
+	_, _, errno := unix.Syscall6(sysSemtimedop, uintptr(id), uintptr(sembufs(ops)), uintptr(len(ops)), uintptr(timespecPtr(timeout)), 0, 0)
+	if errno != 0 {
+		return errno
+	}
+	return nil
+}
+
+// kernelTimespec is struct __kernel_timespec: 64-bit seconds on every architecture.
+type kernelTimespec struct {
+	sec, nsec int64
+}
+
+// semopContext performs ops, waiting as long as ctx allows. Go's runtime signals its
+// threads often (preemption, profiling); semop is never restarted after a signal, so
+// EINTR is retried with what is left of the deadline. A context that can be cancelled
+// gets a watcher that, once ctx is done, interrupts the waiting thread with SIGURG (which
+// the runtime ignores) until the wait has ended, so cancellation is immediate.
+func semopContext(ctx context.Context, id int, ops []sembuf) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	deadline, hasDeadline := ctx.Deadline()
+	if ctx.Done() != nil {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		stop := interruptOnDone(ctx, unix.Gettid())
+		defer stop()
+	}
+	for {
+		var timeout *kernelTimespec
+		if hasDeadline {
+			left := time.Until(deadline)
+			if left <= 0 {
+				return context.DeadlineExceeded
+			}
+			timeout = &kernelTimespec{int64(left / time.Second), int64(left % time.Second)}
+		}
+		err := semtimedop(id, ops, timeout)
+		switch {
+		case err == nil:
+			return nil
+		case err == syscall.EINTR, err == syscall.EAGAIN && timeout != nil && !anyNowait(ops):
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		default:
+			return err
+		}
+	}
+}
+
+func anyNowait(ops []sembuf) bool {
+	for _, o := range ops {
+		if o.flg&ipcNowait != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// interruptOnDone starts a watcher that, once ctx is done, sends SIGURG to thread tid
+// until the returned stop function is called; stop waits for the watcher to end. The
+// signal is sent again with a growing pause because it can arrive just before the thread
+// enters the system call.
+func interruptOnDone(ctx context.Context, tid int) (stop func()) {
+	quit, ended := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(ended)
+		select {
+		case <-quit:
+			return
+		case <-ctx.Done():
+		}
+		pid := os.Getpid()
+		pause := 50 * time.Microsecond
+		t := time.NewTimer(0)
+		defer t.Stop()
+		for {
+			unix.Tgkill(pid, tid, syscall.SIGURG)
+			t.Reset(pause)
+			select {
+			case <-quit:
+				return
+			case <-t.C:
+			}
+			pause = min(2*pause, 10*time.Millisecond)
+		}
+	}()
+	return func() {
+		close(quit)
+		<-ended
+	}
+}
+
+func setall(id int, values []int) error {
+	v := make([]uint16, len(values))
+	for i, x := range values {
+		v[i] = uint16(x)
+	}
+	_, err := semctl(id, 0, setallCmd, uintptr(uint16s(v)))
+	runtime.KeepAlive(v)
+	return err
+}
+
+func getall(id, n int) ([]int, error) {
+	v := make([]uint16, n)
+	_, err := semctl(id, 0, getallCmd, uintptr(uint16s(v)))
+	runtime.KeepAlive(v)
+	if err != nil {
+		return nil, err
+	}
+	values := make([]int, n)
+	for i, x := range v {
+		values[i] = int(x)
+	}
+	return values, nil
+}
+
+func stat(id int) (Info, error) {
+	var d semidDS
+	if _, err := semctl(id, 0, ipcStat, uintptr(dsPtr(&d))); err != nil {
+		return Info{}, err
+	}
+	otime, ctime := d.times()
+	return Info{
+		Key:        shm.Key(uint32(d.perm.Key)),
+		ID:         id,
+		Len:        int(d.nsems),
+		Mode:       os.FileMode(uint32(d.perm.Mode) & 0o777),
+		UID:        int(d.perm.Uid),
+		GID:        int(d.perm.Gid),
+		CUID:       int(d.perm.Cuid),
+		CGID:       int(d.perm.Cgid),
+		LastOp:     unixTime(otime),
+		LastChange: unixTime(ctime),
+	}, nil
+}

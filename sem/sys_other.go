@@ -1,0 +1,43 @@
+//go:build !linux
+
+package sem
+
+import (
+	"context"
+	"errors"
+
+	"github.com/go-sysv/shm"
+)
+
+// System V semaphores are implemented for Linux only; elsewhere every function returns
+// an error wrapping errors.ErrUnsupported.
+
+const (
+	ipcCreat  = 0o1000
+	ipcExcl   = 0o2000
+	ipcNowait = 0o4000
+	ipcRmid   = 0
+	semUndo   = 0x1000
+	getpid    = 0
+	getval    = 0
+	getncnt   = 0
+	getzcnt   = 0
+	setval    = 0
+)
+
+type sembuf struct {
+	num uint16
+	op  int16
+	flg int16
+}
+
+type kernelTimespec struct{ sec, nsec int64 }
+
+func semget(shm.Key, int, int) (int, error)             { return -1, errors.ErrUnsupported }
+func semctl(int, int, int, uintptr) (int, error)        { return -1, errors.ErrUnsupported }
+func semtimedop(int, []sembuf, *kernelTimespec) error   { return errors.ErrUnsupported }
+func semopContext(context.Context, int, []sembuf) error { return errors.ErrUnsupported }
+func setall(int, []int) error                           { return errors.ErrUnsupported }
+func getall(int, int) ([]int, error)                    { return nil, errors.ErrUnsupported }
+func stat(int) (Info, error)                            { return Info{}, errors.ErrUnsupported }
+func setvalArg(int) uintptr                             { return 0 }

@@ -1,0 +1,7 @@
+//go:build linux && !(386 || arm || mips || mipsle || ppc)
+
+package sem
+
+import "golang.org/x/sys/unix"
+
+const sysSemtimedop = unix.SYS_SEMTIMEDOP
