@@ -16,3 +16,10 @@ func firstByte(b []byte) []byte {
 func sliceAddr(b []byte) uintptr {
 	return uintptr(unsafe.Pointer(unsafe.SliceData(b)))
 }
+
+// viewAt returns b[off:] as a *T. View has checked that the T lies inside b and is
+// aligned, and that T holds no Go pointers, so the garbage collector has nothing to
+// find in it and the memory is as valid as b.
+func viewAt[T any](b []byte, off int) *T {
+	return (*T)(unsafe.Pointer(unsafe.SliceData(b[off:])))
+}
