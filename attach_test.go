@@ -3,7 +3,6 @@
 package shm_test
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -17,31 +16,34 @@ import (
 	"github.com/go-sysv/shm"
 )
 
-// mapping describes the line of /proc/self/smaps for the mapping that starts at b.
+// mapping describes the entry of /proc/self/smaps for the mapping that starts at b.
 type mapping struct {
-	perms string // as in /proc/self/maps: "rw-s"
-	rss   int    // resident bytes mapped into this process
+	perms    string // as in /proc/self/maps: "rw-s"
+	rss      int    // resident bytes mapped into this process
+	pageSize int    // the kernel's page size for it, in bytes
 }
 
 func mappingOf(t *testing.T, b []byte) mapping {
 	t.Helper()
-	f, err := os.Open("/proc/self/smaps")
+	data, err := os.ReadFile("/proc/self/smaps")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
 	start := fmt.Sprintf("%x-", uintptr(unsafe.Pointer(unsafe.SliceData(b))))
 	var m mapping
 	found := false
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
+	for _, line := range strings.Split(string(data), "\n") {
+		fields := strings.Fields(line)
 		switch {
 		case len(fields) > 1 && strings.HasPrefix(fields[0], start):
 			found, m.perms = true, fields[1]
-		case found && len(fields) == 3 && fields[0] == "Rss:":
+		case !found || len(fields) != 3 || fields[2] != "kB":
+		case fields[0] == "KernelPageSize:": // comes before Rss
 			kb, _ := strconv.Atoi(fields[1])
-			m.rss = kb * 1024
+			m.pageSize = kb << 10
+		case fields[0] == "Rss:":
+			kb, _ := strconv.Atoi(fields[1])
+			m.rss = kb << 10
 			return m
 		}
 	}

@@ -92,3 +92,7 @@ func limits() (LimitInfo, error) {
 }
 
 func usage() (UsageInfo, error) { return UsageInfo{}, errors.ErrUnsupported }
+
+func lock(int, bool) error { return errors.ErrUnsupported }
+
+func list() ([]Info, error) { return nil, errors.ErrUnsupported }

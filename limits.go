@@ -1,6 +1,8 @@
 package shm
 
-// LimitInfo holds the kernel's limits on shared memory, as ipcs -l prints them.
+// LimitInfo holds the kernel's limits on shared memory, as ipcs -l prints them. A 32-bit
+// process on a 64-bit Linux kernel sees them as the kernel gives them to it: SHMMAX
+// clamped to 2^31-1, the others cut to 32 bits.
 type LimitInfo struct {
 	MaxSize       uint64 // largest segment in bytes (SHMMAX, sysctl kernel.shmmax)
 	MinSize       uint64 // smallest segment in bytes (SHMMIN, always 1 on Linux)

@@ -27,6 +27,14 @@ func childSegment() (*shm.Segment, error) {
 	return shm.FromID(id)
 }
 
+func mustAtoi(s string) int {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		panic(err)
+	}
+	return n
+}
+
 func idEnv(seg *shm.Segment) string { return fmt.Sprintf("SHM_ID=%d", seg.ID()) }
 
 // childReadWrite checks that it sees what the parent wrote, then writes its answer.
@@ -166,8 +174,8 @@ func childNobody() int {
 	if os.Getuid() != 65534 || os.Geteuid() != 65534 {
 		return proctest.Fail("still uid %d euid %d", os.Getuid(), os.Geteuid())
 	}
-	private, _ := strconv.Atoi(os.Getenv("SHM_PRIVATE_ID"))
-	public, _ := strconv.Atoi(os.Getenv("SHM_PUBLIC_ID"))
+	private := mustAtoi(os.Getenv("SHM_PRIVATE_ID"))
+	public := mustAtoi(os.Getenv("SHM_PUBLIC_ID"))
 	failed := 0
 	expect := func(what string, err error, want error) {
 		if want == nil && err != nil || want != nil && !errors.Is(err, want) {
@@ -198,6 +206,22 @@ func childNobody() int {
 	_, err = pub.Attach()
 	expect("read-write attach of a 0644 segment", err, fs.ErrPermission)
 	expect("Remove of another user's segment", pub.Remove(), fs.ErrPermission)
+	expect("Chmod of another user's segment", pub.Chmod(0o666), fs.ErrPermission)
+	expect("Chown of another user's segment", pub.Chown(65534, 65534), fs.ErrPermission)
+	expect("Lock of another user's segment", pub.Lock(), fs.ErrPermission)
+
+	// A segment given to this user with Chown is this user's: read-write and chmod.
+	given, err := shm.FromID(mustAtoi(os.Getenv("SHM_GIVEN_ID")))
+	expect("FromID of a segment given to this user", err, nil)
+	if err == nil {
+		gb, err := given.Attach()
+		expect("read-write attach of a segment given to this user", err, nil)
+		if err == nil {
+			copy(gb, "mine")
+			shm.Detach(gb)
+		}
+		expect("Chmod of a segment given to this user", given.Chmod(0o640), nil)
+	}
 	proctest.Say("checked")
 	return failed
 }
@@ -208,11 +232,18 @@ func TestPermissionsForAnotherUser(t *testing.T) {
 	}
 	private := newSegment(t, shm.Private, 4096, 0o600)
 	public := newSegment(t, shm.Private, 4096, 0o644)
+	given := newSegment(t, shm.Private, 4096, 0o600)
 	copy(attach(t, public), "public")
-	c := proctest.Start(t, "nobody",
-		fmt.Sprintf("SHM_PRIVATE_ID=%d", private.ID()), fmt.Sprintf("SHM_PUBLIC_ID=%d", public.ID()))
+	if err := given.Chown(65534, 65534); err != nil {
+		t.Fatal(err)
+	}
+	c := proctest.Start(t, "nobody", fmt.Sprintf("SHM_PRIVATE_ID=%d", private.ID()),
+		fmt.Sprintf("SHM_PUBLIC_ID=%d", public.ID()), fmt.Sprintf("SHM_GIVEN_ID=%d", given.ID()))
 	c.Expect("checked")
 	c.WaitOK()
+	if info := mustStat(t, given); info.Mode != 0o640 || string(attach(t, given)[:4]) != "mine" {
+		t.Fatalf("the other user's Chmod and write did not land: mode %v", info.Mode)
+	}
 	if _, err := public.Stat(); err != nil {
 		t.Fatalf("the 0644 segment is gone after the other user tried to remove it: %v", err)
 	}

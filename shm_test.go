@@ -23,6 +23,7 @@ var children = map[string]func() int{
 	"rowrite":   childReadOnlyWrite,
 	"nobody":    childNobody,
 	"shmmax":    childShmmax,
+	"usage":     childUsage,
 }
 
 // newSegment creates a segment that is removed when the test ends, however it ends.

@@ -21,3 +21,6 @@ func populate([]byte, bool) error             { return errors.ErrUnsupported }
 func hugeHint(int, int, error) error          { return errors.ErrUnsupported }
 func limits() (LimitInfo, error)              { return LimitInfo{}, errors.ErrUnsupported }
 func usage() (UsageInfo, error)               { return UsageInfo{}, errors.ErrUnsupported }
+func lock(int, bool) error                    { return errors.ErrUnsupported }
+func list() ([]Info, error)                   { return nil, errors.ErrUnsupported }
+func setPerm(int, int, int, int) error        { return errors.ErrUnsupported }

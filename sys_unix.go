@@ -41,3 +41,30 @@ func stat(id int) (Info, error) {
 	info.ID = id
 	return info, nil
 }
+
+// setPerm changes the owner, group and mode of a segment with IPC_SET, keeping what is
+// -1. The kernel takes all three at once, so the others are read first with IPC_STAT; a
+// concurrent IPC_SET by another process between the two can be lost.
+func setPerm(id, uid, gid, mode int) error {
+	var d unix.SysvShmDesc
+	if _, err := unix.SysvShmCtl(id, unix.IPC_STAT, &d); err != nil {
+		return err
+	}
+	if uid >= 0 {
+		d.Perm.Uid = uint32(uid)
+	}
+	if gid >= 0 {
+		d.Perm.Gid = uint32(gid)
+	}
+	if mode >= 0 {
+		setPermBits(&d.Perm.Mode, mode)
+	}
+	_, err := unix.SysvShmCtl(id, unix.IPC_SET, &d)
+	return err
+}
+
+// setPermBits sets the low 9 bits of a mode field, which is 16 or 32 bits wide depending
+// on the platform.
+func setPermBits[T uint16 | uint32](m *T, perm int) {
+	*m = *m&^0o777 | T(perm&0o777)
+}
