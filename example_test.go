@@ -1,4 +1,4 @@
-//go:build linux || (darwin && !ios)
+//go:build linux
 
 package shm_test
 
@@ -176,4 +176,91 @@ func ExampleLimits() {
 	}
 	fmt.Println(l.MinSize > 0 && l.MaxSize >= l.MinSize)
 	// Output: true
+}
+
+func ExampleUsage() {
+	u, err := shm.Usage()
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(u.Segments >= 0, u.ResidentPages <= u.Pages)
+	// Output: true true
+}
+
+// List shows every segment of the system, as ipcs -m does.
+func ExampleList() {
+	seg, err := shm.Create(shm.Private, 4096, 0o600)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer seg.Remove()
+	infos, err := shm.List()
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, info := range infos {
+		if info.ID == seg.ID() {
+			fmt.Println(info.Key, info.Size, info.Mode, info.Attached)
+		}
+	}
+	// Output: 0x00000000 4096 -rw------- 0
+}
+
+func ExampleSegment_Chmod() {
+	seg, err := shm.Create(shm.Private, 4096, 0o600)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer seg.Remove()
+	if err := seg.Chmod(0o644); err != nil { // let everyone attach read-only
+		log.Fatal(err)
+	}
+	info, _ := seg.Stat()
+	fmt.Println(info.Mode)
+	// Output: -rw-r--r--
+}
+
+// A process that must never wait for a page of the segment to come back from swap
+// locks it, then pre-faults it.
+func ExampleSegment_Lock() {
+	seg, err := shm.Create(shm.Private, 1<<20, 0o600)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer seg.Remove()
+	if err := seg.Lock(); err != nil {
+		log.Fatal(err) // needs CAP_IPC_LOCK or room under RLIMIT_MEMLOCK
+	}
+	b, err := seg.Attach(shm.Populate)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer shm.Detach(b)
+	info, _ := seg.Stat()
+	fmt.Println(info.Locked)
+	// Output: true
+}
+
+// A fixed layout shared with a C program, read and written through Go fields.
+func ExampleView() {
+	type header struct {
+		Version uint32
+		Count   uint32 // updated with sync/atomic by writers
+		Offset  uint64
+	}
+	seg, err := shm.Create(shm.Private, 4096, 0o600)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer seg.Remove()
+	b, _ := seg.Attach()
+	defer shm.Detach(b)
+
+	h, err := shm.View[header](b, 0)
+	if err != nil {
+		log.Fatal(err)
+	}
+	h.Version = 2
+	fmt.Println(b[0])
+	// Output: 2
 }
