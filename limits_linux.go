@@ -23,9 +23,9 @@ type shminfo64 struct {
 
 // shmInfoDesc is the kernel's struct shm_info, which SHM_INFO writes.
 type shmInfoDesc struct {
-	usedIDs                    int32
-	shmTot, shmRss, shmSwp     uint
-	swapAttempts, swapSuccesss uint
+	usedIDs                int32
+	shmTot, shmRss, shmSwp uint
+	_, _                   uint // swap_attempts, swap_successes
 }
 
 func limits() (LimitInfo, error) {
