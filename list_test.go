@@ -8,7 +8,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -205,7 +204,7 @@ func TestUsageInFreshNamespace(t *testing.T) {
 	if os.Getuid() != 0 {
 		t.Skip("needs root for a new IPC namespace")
 	}
-	c := proctest.StartAttr(t, "usage", &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWIPC})
+	c := proctest.StartWith(t, "usage", newIPCNamespace)
 	c.Expect("ok")
 	c.WaitOK()
 }

@@ -309,7 +309,7 @@ func TestSizeAboveSHMMAXNamesTheLimit(t *testing.T) {
 	}
 	// A new IPC namespace has its own limits, so lowering SHMMAX there leaves the
 	// machine's untouched.
-	c := proctest.StartAttr(t, "shmmax", &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWIPC}, "")
+	c := proctest.StartWith(t, "shmmax", newIPCNamespace)
 	msg := c.ReadLine()
 	c.WaitOK()
 	want := "shm: create key 0x00000000: size 2097152 is above the kernel's SHMMAX of 1048576 bytes (sysctl kernel.shmmax) (invalid argument)"

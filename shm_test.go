@@ -6,6 +6,8 @@ import (
 	"errors"
 	"io/fs"
 	"math/rand/v2"
+	"os/exec"
+	"syscall"
 	"testing"
 
 	"github.com/go-sysv/shm"
@@ -78,4 +80,10 @@ func mustStat(t testing.TB, seg *shm.Segment) shm.Info {
 		t.Fatalf("Stat: %v", err)
 	}
 	return info
+}
+
+// newIPCNamespace starts a child in an IPC namespace of its own, with its own segments
+// and limits, which it takes with it when it exits.
+func newIPCNamespace(cmd *exec.Cmd) {
+	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWIPC}
 }

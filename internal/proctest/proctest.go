@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -56,16 +55,18 @@ type Child struct {
 // environment. The child is killed, if still running, when the test ends.
 func Start(t testing.TB, name string, env ...string) *Child {
 	t.Helper()
-	return StartAttr(t, name, nil, env...)
+	return StartWith(t, name, nil, env...)
 }
 
-// StartAttr is Start with operating system attributes for the child, such as
-// Cloneflags for new namespaces.
-func StartAttr(t testing.TB, name string, attr *syscall.SysProcAttr, env ...string) *Child {
+// StartWith is Start with a function that adjusts the command before it starts: to set
+// SysProcAttr (new namespaces, say) or ExtraFiles (which the child finds as fd 3 on).
+func StartWith(t testing.TB, name string, setup func(*exec.Cmd), env ...string) *Child {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(append(os.Environ(), Env+"="+name), env...)
-	cmd.SysProcAttr = attr
+	if setup != nil {
+		setup(cmd)
+	}
 	inR, inW, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
