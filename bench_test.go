@@ -1,0 +1,139 @@
+//go:build linux
+
+package shm_test
+
+import (
+	"os"
+	"testing"
+
+	"github.com/go-sysv/shm"
+	"golang.org/x/sys/unix"
+)
+
+// The control path, each operation beside the same system calls made directly with
+// golang.org/x/sys/unix in the same run. bench/run.sh turns them into ratios.
+
+func BenchmarkAttachDetach(b *testing.B) {
+	seg := newSegment(b, shm.Private, 4096, 0o600)
+	b.Run("shm", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			m, err := seg.Attach()
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := shm.Detach(m); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("unix", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			m, err := unix.SysvShmAttach(seg.ID(), 0, 0)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := unix.SysvShmDetach(m); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+func BenchmarkCreateRemove(b *testing.B) {
+	b.Run("shm", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			seg, err := shm.Create(shm.Private, 4096, 0o600)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := seg.Remove(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("unix", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			id, err := unix.SysvShmGet(unix.IPC_PRIVATE, 4096, unix.IPC_CREAT|unix.IPC_EXCL|0o600)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := unix.SysvShmCtl(id, unix.IPC_RMID, nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+func BenchmarkStat(b *testing.B) {
+	seg := newSegment(b, shm.Private, 4096, 0o600)
+	b.Run("shm", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := seg.Stat(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("unix", func(b *testing.B) {
+		b.ReportAllocs()
+		var d unix.SysvShmDesc
+		for b.Loop() {
+			if _, err := unix.SysvShmCtl(seg.ID(), unix.IPC_STAT, &d); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkFirstTouch attaches a 64 MiB segment and writes one byte per page, as a
+// reader does with what a writer filled ("resident": the pages exist already) and as a
+// writer does with a new segment ("fresh": the kernel must also zero every page), with
+// and without Populate.
+func BenchmarkFirstTouch(b *testing.B) {
+	const size = 64 << 20
+	page := os.Getpagesize()
+	touch := func(b *testing.B, seg *shm.Segment, opts ...shm.AttachOption) {
+		m, err := seg.Attach(opts...)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for i := 0; i < len(m); i += page {
+			m[i] = 1
+		}
+		if err := shm.Detach(m); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, mode := range []struct {
+		name string
+		opts []shm.AttachOption
+	}{{"pagewise", nil}, {"populate", []shm.AttachOption{shm.Populate}}} {
+		b.Run("resident/"+mode.name, func(b *testing.B) {
+			seg := newSegment(b, shm.Private, size, 0o600)
+			touch(b, seg) // fill it, as the writer did
+			b.SetBytes(size)
+			b.ReportAllocs()
+			for b.Loop() {
+				touch(b, seg, mode.opts...)
+			}
+		})
+		b.Run("fresh/"+mode.name, func(b *testing.B) {
+			b.SetBytes(size)
+			b.ReportAllocs()
+			for b.Loop() {
+				seg, err := shm.Create(shm.Private, size, 0o600)
+				if err != nil {
+					b.Fatal(err)
+				}
+				touch(b, seg, mode.opts...)
+				if err := seg.Remove(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
