@@ -77,9 +77,15 @@ type report struct {
 	missed []string
 }
 
-func (r *report) ns(name string) float64     { return r.get(name, func(x *result) []float64 { return x.ns }) }
-func (r *report) mbs(name string) float64    { return r.get(name, func(x *result) []float64 { return x.mbs }) }
-func (r *report) allocs(name string) float64 { return r.get(name, func(x *result) []float64 { return x.allocs }) }
+func (r *report) ns(name string) float64 {
+	return r.get(name, func(x *result) []float64 { return x.ns })
+}
+func (r *report) mbs(name string) float64 {
+	return r.get(name, func(x *result) []float64 { return x.mbs })
+}
+func (r *report) allocs(name string) float64 {
+	return r.get(name, func(x *result) []float64 { return x.allocs })
+}
 
 func (r *report) get(name string, f func(*result) []float64) float64 {
 	x, ok := r.res[name]
