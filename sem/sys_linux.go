@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"syscall"
 	"time"
+	"unsafe"
 
 	"github.com/go-sysv/shm"
 	"golang.org/x/sys/unix"
@@ -22,6 +23,7 @@ const (
 	ipcRmid   = unix.IPC_RMID
 	ipcStat   = unix.IPC_STAT
 	semUndo   = 0x1000
+	sysSemget = unix.SYS_SEMGET
 
 	getpid    = 11
 	getval    = 12
@@ -35,22 +37,6 @@ const (
 	// the old ones (as x/sys/unix does for shmctl).
 	ipc64 = 0x100
 )
-
-// sembuf is struct sembuf.
-type sembuf struct {
-	num uint16
-	op  int16
-	flg int16
-}
-
-func semget(key shm.Key, n, flag int) (int, error) {
-	// key_t is a C int: pass the key's bits as one.
-	id, _, errno := unix.Syscall(unix.SYS_SEMGET, uintptr(int(int32(key))), uintptr(n), uintptr(flag))
-	if errno != 0 {
-		return -1, errno
-	}
-	return int(id), nil
-}
 
 func semctl(id, num, cmd int, arg uintptr) (int, error) {
 	if runtime.GOARCH == "arm" || runtime.GOARCH == "mips64" || runtime.GOARCH == "mips64le" {
@@ -73,6 +59,9 @@ func semtimedop(id int, ops []sembuf, timeout *kernelTimespec) error {
 	}
 	return nil
 }
+
+// timespecPtr passes a timeout to semtimedop; see unsafe.go for why this is sound.
+func timespecPtr(t *kernelTimespec) unsafe.Pointer { return unsafe.Pointer(t) }
 
 // kernelTimespec is struct __kernel_timespec: 64-bit seconds on every architecture.
 type kernelTimespec struct {
@@ -159,30 +148,6 @@ func interruptOnDone(ctx context.Context, tid int) (stop func()) {
 		close(quit)
 		<-ended
 	}
-}
-
-func setall(id int, values []int) error {
-	v := make([]uint16, len(values))
-	for i, x := range values {
-		v[i] = uint16(x)
-	}
-	_, err := semctl(id, 0, setallCmd, uintptr(uint16s(v)))
-	runtime.KeepAlive(v)
-	return err
-}
-
-func getall(id, n int) ([]int, error) {
-	v := make([]uint16, n)
-	_, err := semctl(id, 0, getallCmd, uintptr(uint16s(v)))
-	runtime.KeepAlive(v)
-	if err != nil {
-		return nil, err
-	}
-	values := make([]int, n)
-	for i, x := range v {
-		values[i] = int(x)
-	}
-	return values, nil
 }
 
 func stat(id int) (Info, error) {

@@ -1,4 +1,4 @@
-//go:build !linux
+//go:build !linux && !(darwin && !ios)
 
 package sem
 
@@ -31,7 +31,7 @@ type sembuf struct {
 	flg int16
 }
 
-type kernelTimespec struct{ sec, nsec int64 }
+type kernelTimespec struct{}
 
 func semget(shm.Key, int, int) (int, error)             { return -1, errors.ErrUnsupported }
 func semctl(int, int, int, uintptr) (int, error)        { return -1, errors.ErrUnsupported }

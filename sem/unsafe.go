@@ -1,4 +1,4 @@
-//go:build linux
+//go:build linux || (darwin && !ios)
 
 package sem
 
@@ -15,8 +15,6 @@ func sembufs(ops []sembuf) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceDa
 func uint16s(v []uint16) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(v)) }
 
 func dsPtr(d *semidDS) unsafe.Pointer { return unsafe.Pointer(d) }
-
-func timespecPtr(t *kernelTimespec) unsafe.Pointer { return unsafe.Pointer(t) }
 
 // setvalArg passes an int as semctl's fourth argument, union semun, whose int member
 // sits in the high half of the register on 64-bit big-endian machines.

@@ -1,0 +1,134 @@
+//go:build darwin && !ios
+
+//lint:file-ignore SA1019 x/sys/unix has no libSystem wrappers for semget, semop and semctl
+
+package sem
+
+import (
+	"context"
+	"encoding/binary"
+	"os"
+	"syscall"
+	"time"
+
+	"github.com/go-sysv/shm"
+	"golang.org/x/sys/unix"
+)
+
+// Darwin has semget, semop and semctl (sys/sem.h) but no semtimedop: a wait with a
+// context that can end is made of IPC_NOWAIT attempts with a growing pause (up to 10
+// ms), so it is less prompt and less fair than on Linux, and such a waiter is not
+// counted by Waiting. x/sys/unix has no libSystem wrappers for these calls, so they go
+// through libSystem's syscall(2) entry, which Apple deprecates but still serves. This
+// file is compiled by CI but not run: the project's tests run on Linux.
+
+const (
+	ipcCreat  = unix.IPC_CREAT
+	ipcExcl   = unix.IPC_EXCL
+	ipcNowait = unix.IPC_NOWAIT
+	ipcRmid   = unix.IPC_RMID
+	ipcStat   = unix.IPC_STAT
+	semUndo   = 0o10000
+
+	getncnt   = 3
+	getpid    = 4
+	getval    = 5
+	getallCmd = 6
+	getzcnt   = 7
+	setval    = 8
+	setallCmd = 9
+
+	sysSemget = unix.SYS_SEMGET
+)
+
+// kernelTimespec stands for the timeout darwin's semop does not take.
+type kernelTimespec struct{}
+
+// semidDS is darwin's struct semid_ds as bytes, read by offset in stat.
+type semidDS = [72]byte
+
+func semctl(id, num, cmd int, arg uintptr) (int, error) {
+	r, _, errno := unix.Syscall6(unix.SYS_SEMCTL, uintptr(id), uintptr(num), uintptr(cmd), arg, 0, 0)
+	if errno != 0 {
+		return -1, errno
+	}
+	return int(r), nil
+}
+
+// semtimedop is semop: darwin has no timeout, and callers pass none.
+func semtimedop(id int, ops []sembuf, _ *kernelTimespec) error {
+	_, _, errno := unix.Syscall(unix.SYS_SEMOP, uintptr(id), uintptr(sembufs(ops)), uintptr(len(ops)))
+	if errno != 0 {
+		return errno
+	}
+	return nil
+}
+
+func semopContext(ctx context.Context, id int, ops []sembuf) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if ctx.Done() == nil {
+		for {
+			if err := semtimedop(id, ops, nil); err != syscall.EINTR {
+				return err
+			}
+		}
+	}
+	nowait := make([]sembuf, len(ops))
+	for i, o := range ops {
+		nowait[i] = sembuf{o.num, o.op, o.flg | ipcNowait}
+	}
+	pause := 50 * time.Microsecond
+	t := time.NewTimer(0)
+	defer t.Stop()
+	<-t.C
+	for {
+		err := semtimedop(id, nowait, nil)
+		if err != syscall.EAGAIN && err != syscall.EINTR {
+			return err
+		}
+		if anyNowait(ops) && err == syscall.EAGAIN {
+			return err
+		}
+		t.Reset(pause)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+		pause = min(2*pause, 10*time.Millisecond)
+	}
+}
+
+func anyNowait(ops []sembuf) bool {
+	for _, o := range ops {
+		if o.flg&ipcNowait != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// stat reads darwin's struct semid_ds (sys/sem.h, packed to 4 bytes, 72 bytes): the
+// ipc_perm (uid, gid, cuid, cgid, mode, seq, key) at 0, sem_nsems at 28, sem_otime at
+// 32 and sem_ctime at 44 (64-bit time_t; both darwin architectures are little-endian).
+func stat(id int) (Info, error) {
+	var raw semidDS
+	if _, err := semctl(id, 0, ipcStat, uintptr(dsPtr(&raw))); err != nil {
+		return Info{}, err
+	}
+	le := binary.LittleEndian
+	return Info{
+		Key:        shm.Key(le.Uint32(raw[20:])),
+		ID:         id,
+		Len:        int(le.Uint16(raw[28:])),
+		Mode:       os.FileMode(le.Uint16(raw[16:]) & 0o777),
+		UID:        int(le.Uint32(raw[0:])),
+		GID:        int(le.Uint32(raw[4:])),
+		CUID:       int(le.Uint32(raw[8:])),
+		CGID:       int(le.Uint32(raw[12:])),
+		LastOp:     unixTime(int64(le.Uint64(raw[32:]))),
+		LastChange: unixTime(int64(le.Uint64(raw[44:]))),
+	}, nil
+}
