@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/go-sysv/shm"
+	"github.com/go-sysv/shm/internal/proctest"
 	"github.com/go-sysv/shm/sem"
 	"golang.org/x/sys/unix"
 )
@@ -44,7 +45,7 @@ func TestCancelUnblocks(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- s.Acquire(ctx, 0, 1) }()
-	waitFor(t, "the goroutine to wait", waiters(t, s, 0, 1))
+	proctest.Poll(t, "the goroutine to wait", waiters(t, s, 0, 1))
 	cancel()
 	select {
 	case err := <-done:
@@ -67,9 +68,9 @@ func TestSignalsDoNotEndTheWait(t *testing.T) {
 	for _, c := range []context.Context{context.Background(), ctx} {
 		done := make(chan error, 1)
 		go func() { done <- s.Acquire(c, 0, 1) }()
-		waitFor(t, "the goroutine to wait", waiters(t, s, 0, 1))
+		proctest.Poll(t, "the goroutine to wait", waiters(t, s, 0, 1))
 		signalAllThreads(t, syscall.SIGURG)
-		waitFor(t, "the goroutine to wait again", waiters(t, s, 0, 1))
+		proctest.Poll(t, "the goroutine to wait again", waiters(t, s, 0, 1))
 		select {
 		case err := <-done:
 			t.Fatalf("Acquire ended on a signal: %v", err)
@@ -187,6 +188,7 @@ func TestStatAndGet(t *testing.T) {
 func TestOpenWaitsForInitialisation(t *testing.T) {
 	t.Parallel() // waits InitTimeout
 	key := freeKey(t)
+	removeKeyAtEnd(t, key)
 	id, _, errno := unix.Syscall(unix.SYS_SEMGET, uintptr(key), 1, unix.IPC_CREAT|0o600)
 	if errno != 0 {
 		t.Fatal(errno)
@@ -195,7 +197,6 @@ func TestOpenWaitsForInitialisation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	removeAtEnd(t, raw)
 	start := time.Now()
 	_, err = sem.Open(key, 1, 0o600)
 	if !errors.Is(err, os.ErrDeadlineExceeded) || time.Since(start) < sem.InitTimeout {

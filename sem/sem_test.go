@@ -11,7 +11,6 @@ import (
 	"os"
 	"strconv"
 	"testing"
-	"time"
 
 	"github.com/go-sysv/shm"
 	"github.com/go-sysv/shm/internal/proctest"
@@ -37,6 +36,16 @@ func newSet(t testing.TB, key shm.Key, n int, values ...int) *sem.Set {
 	return s
 }
 
+// removeKeyAtEnd removes whatever set has key when the test ends: for sets that a child
+// process creates.
+func removeKeyAtEnd(t testing.TB, key shm.Key) {
+	t.Cleanup(func() {
+		if s, err := sem.Get(key); err == nil {
+			s.Remove()
+		}
+	})
+}
+
 func removeAtEnd(t testing.TB, s *sem.Set) {
 	t.Cleanup(func() {
 		if err := s.Remove(); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -58,18 +67,6 @@ func freeKey(t testing.TB) shm.Key {
 	}
 	t.Fatal("no free key found")
 	return 0
-}
-
-// waitFor polls cond until it holds, failing the test at the deadline.
-func waitFor(t testing.TB, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(proctest.Deadline)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(time.Millisecond) // polling a condition, with a deadline
-	}
 }
 
 func waiters(t testing.TB, s *sem.Set, i, want int) func() bool {
@@ -115,7 +112,7 @@ func TestReleaseWakesAnotherProcess(t *testing.T) {
 	s := newSet(t, shm.Private, 1)
 	c := proctest.Start(t, "acquire", idEnv(s))
 	c.Expect("waiting")
-	waitFor(t, "the child to wait on the semaphore", waiters(t, s, 0, 1))
+	proctest.Poll(t, "the child to wait on the semaphore", waiters(t, s, 0, 1))
 	if err := s.Release(0, 1, sem.NoUndo); err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +131,7 @@ func TestRemoveWakesWaiters(t *testing.T) {
 	s := newSet(t, shm.Private, 1)
 	c := proctest.Start(t, "acquire", idEnv(s))
 	c.Expect("waiting")
-	waitFor(t, "the child to wait on the semaphore", waiters(t, s, 0, 1))
+	proctest.Poll(t, "the child to wait on the semaphore", waiters(t, s, 0, 1))
 	if err := s.Remove(); err != nil {
 		t.Fatal(err)
 	}
@@ -168,13 +165,13 @@ func TestMutexOfKilledProcessIsReleased(t *testing.T) {
 	for _, undo := range []string{"on", "off"} {
 		t.Run("undo="+undo, func(t *testing.T) {
 			key := freeKey(t)
+			removeKeyAtEnd(t, key)
 			c := proctest.Start(t, "hold", "SEM_KEY="+key.String(), "SEM_UNDO="+undo)
 			c.Expect("locked")
 			mu, err := sem.OpenMutex(key, 0o600)
 			if err != nil {
 				t.Fatal(err)
 			}
-			removeAtEnd(t, mu.Set())
 			if ok, err := mu.TryLock(); ok || err != nil {
 				t.Fatalf("TryLock while the child holds it = %v, %v; want false", ok, err)
 			}

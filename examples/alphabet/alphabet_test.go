@@ -192,16 +192,12 @@ func TestInterruptedSideCleansUp(t *testing.T) {
 // waitForWaiter polls until a process waits on semaphore i of key's set.
 func waitForWaiter(t *testing.T, key shm.Key, i int) {
 	t.Helper()
-	deadline := time.Now().Add(proctest.Deadline)
-	for {
-		if s, err := sem.Get(key); err == nil {
-			if n, err := s.Waiting(i); err == nil && n > 0 {
-				return
-			}
+	proctest.Poll(t, "a process to wait on the semaphores", func() bool {
+		s, err := sem.Get(key)
+		if err != nil {
+			return false
 		}
-		if time.Now().After(deadline) {
-			t.Fatal("nobody came to wait on the semaphores")
-		}
-		time.Sleep(time.Millisecond) // polling a condition, with a deadline
-	}
+		n, err := s.Waiting(i)
+		return err == nil && n > 0
+	})
 }

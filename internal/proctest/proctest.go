@@ -163,6 +163,20 @@ func (c *Child) WaitOK() {
 	}
 }
 
+// Poll checks cond every millisecond until it holds, failing the test if it does not
+// within Deadline. It is for conditions no event announces, such as "a process is
+// waiting on the semaphore" (GETNCNT); the pause is polling, not synchronisation.
+func Poll(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(Deadline)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
 // Say prints a line for the parent to read; for use in a child.
 func Say(format string, args ...any) {
 	fmt.Fprintf(os.Stdout, format+"\n", args...)
