@@ -28,6 +28,7 @@ type Error struct {
 	Err error
 }
 
+// Error formats the error as "shm: OP SUBJECT: CAUSE".
 func (e *Error) Error() string {
 	var subject string
 	switch {
@@ -48,6 +49,7 @@ func (e *Error) Error() string {
 	return "shm: " + e.Op + " " + subject + ": " + e.Err.Error()
 }
 
+// Unwrap returns the cause, for errors.Is and errors.As.
 func (e *Error) Unwrap() error { return e.Err }
 
 func keyError(op string, key Key, err error) error {

@@ -28,6 +28,7 @@ type Error struct {
 	Err error
 }
 
+// Error formats the error as "sem: OP id N: CAUSE" or "sem: OP key K: CAUSE".
 func (e *Error) Error() string {
 	if e.ID >= 0 {
 		return fmt.Sprintf("sem: %s id %d: %v", e.Op, e.ID, e.Err)
@@ -35,6 +36,7 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("sem: %s key %v: %v", e.Op, e.Key, e.Err)
 }
 
+// Unwrap returns the cause, for errors.Is and errors.As.
 func (e *Error) Unwrap() error { return e.Err }
 
 func keyError(op string, key shm.Key, err error) error {
