@@ -264,3 +264,19 @@ func ExampleView() {
 	fmt.Println(b[0])
 	// Output: 2
 }
+
+// Give a segment to the user a daemon runs as, so that it can attach it read-write
+// and remove it; only the owner, the creator or root may.
+func ExampleSegment_Chown() {
+	seg, err := shm.Create(shm.Private, 4096, 0o600)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer seg.Remove()
+	if err := seg.Chown(65534, -1); err != nil { // -1: keep the group
+		log.Fatal(err)
+	}
+	info, _ := seg.Stat()
+	fmt.Println(info.UID, info.CUID == os.Getuid())
+	// Output: 65534 true
+}
