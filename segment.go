@@ -121,9 +121,10 @@ func explainGet(key Key, size, flag, extra int, err error) error {
 }
 
 // Get returns the existing segment of key: shmget(2) with no flags, then IPC_STAT to
-// learn its size. A key with no segment is an error wrapping fs.ErrNotExist. Get asks for
-// no access, so it succeeds on any segment the caller can see; permissions are checked
-// when attaching.
+// learn its size. A key with no segment is an error wrapping fs.ErrNotExist. Get asks
+// shmget for no access, but IPC_STAT needs read permission, so a segment the caller may
+// not even read is an error wrapping fs.ErrPermission; write permission is checked when
+// attaching.
 func Get(key Key) (*Segment, error) {
 	if key == Private {
 		return nil, keyError("get", key, invalid("the Private key names no segment; use Create or FromID"))
