@@ -19,9 +19,12 @@ const (
 	// Populate pre-faults every page at attach time, so the first touch of each page
 	// does not fault: madvise(2) MADV_POPULATE_WRITE (MADV_POPULATE_READ with ReadOnly)
 	// on Linux 5.14 and later, and reading one byte of every page elsewhere. Attaching
-	// takes longer, but walking a large segment whose pages another process has filled
-	// runs several times faster (see BENCHMARKS.md). It allocates the pages of a new
-	// segment, so its full size counts against memory at once.
+	// takes longer, but attaching and walking a large segment whose pages another
+	// process has filled is faster in all: 1.4x on this project's test machine, where
+	// the kernel's own work per page dominates, and up to about 3x where page faults
+	// cost more (BENCHMARKS.md). For a new segment, where the kernel must zero every
+	// page, it gains nothing. It allocates the pages of a new segment, so its full size
+	// counts against memory at once.
 	Populate
 	// Round lets [Segment.AttachAt] round an unaligned address down to a multiple of
 	// SHMLBA (SHM_RND).
