@@ -20,9 +20,9 @@ const (
 	// does not fault: madvise(2) MADV_POPULATE_WRITE (MADV_POPULATE_READ with ReadOnly)
 	// on Linux 5.14 and later, and reading one byte of every page elsewhere. Attaching
 	// takes longer, but attaching and walking a large segment whose pages another
-	// process has filled is faster in all: 1.4x on this project's test machine, where
-	// the kernel's own work per page dominates, and up to about 3x where page faults
-	// cost more (BENCHMARKS.md). For a new segment, where the kernel must zero every
+	// process has filled is faster in all: 1.4x on this project's test machine
+	// (BENCHMARKS.md), where the kernel's own work per page dominates; machines where a
+	// page fault costs more gain more. For a new segment, where the kernel must zero every
 	// page, it gains nothing. It allocates the pages of a new segment, so its full size
 	// counts against memory at once.
 	Populate
