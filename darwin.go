@@ -42,15 +42,15 @@ func populate(b []byte, _ bool) error {
 	return nil
 }
 
-// descInfo reads darwin's struct shmid_ds (sys/shm.h, packed to 4 bytes). x/sys/unix
+// descInto reads darwin's struct shmid_ds (sys/shm.h, packed to 4 bytes). x/sys/unix
 // names only some of its fields; the key and the times are read at their offsets:
 // ipc_perm._key at 20, shm_atime at 44, shm_dtime at 52, shm_ctime at 60 (time_t is 64
 // bits on both darwin architectures, which are little-endian).
-func descInfo(d *unix.SysvShmDesc) Info {
+func descInto(info *Info, d *unix.SysvShmDesc) {
 	// Sound: d points to a whole SysvShmDesc (76 bytes), which is read as bytes only.
 	raw := unsafe.Slice((*byte)(unsafe.Pointer(d)), unsafe.Sizeof(*d))
 	le := binary.LittleEndian
-	return Info{
+	*info = Info{
 		Key:        Key(le.Uint32(raw[20:])),
 		Size:       int(d.Segsz),
 		Attached:   int(d.Nattch),

@@ -140,7 +140,8 @@ func walk(maxIndex, cmd int) ([]Info, error) {
 		id, err := unix.SysvShmCtl(index, cmd, &d)
 		switch err {
 		case nil:
-			info := descInfo(&d)
+			var info Info
+			descInto(&info, &d)
 			info.ID = id
 			infos = append(infos, info)
 		case syscall.EINVAL, syscall.EACCES, syscall.EIDRM:

@@ -35,9 +35,8 @@ type Info struct {
 // Stat returns what the kernel knows of the segment now (shmctl(2) IPC_STAT). It needs
 // read permission (fs.ErrPermission otherwise); a removed segment is an error wrapping
 // fs.ErrNotExist, but one only marked for removal is reported with Removed set.
-func (s *Segment) Stat() (Info, error) {
-	info, err := stat(s.id)
-	if err != nil {
+func (s *Segment) Stat() (info Info, err error) {
+	if err = statInto(&info, s.id); err != nil {
 		return Info{}, idError("stat", s.id, err)
 	}
 	return info, nil

@@ -14,10 +14,10 @@ const (
 	shmLocked = 0o2000 // SHM_LOCKED: locked in memory
 )
 
-func descInfo(d *unix.SysvShmDesc) Info {
+func descInto(info *Info, d *unix.SysvShmDesc) {
 	atime, dtime, ctime := descTimes(d)
 	mode := uint32(d.Perm.Mode)
-	return Info{
+	*info = Info{
 		Key:        Key(uint32(d.Perm.Key)),
 		Size:       clampInt(uint64(d.Segsz)),
 		Attached:   clampInt(uint64(d.Nattch)),

@@ -15,6 +15,7 @@ func shmat(int, uintptr, int) ([]byte, error) { return nil, errors.ErrUnsupporte
 func shmdt([]byte) error                      { return errors.ErrUnsupported }
 func shmctl(int, int) error                   { return errors.ErrUnsupported }
 func stat(int) (Info, error)                  { return Info{}, errors.ErrUnsupported }
+func statInto(*Info, int) error               { return errors.ErrUnsupported }
 func attachFlags(AttachOption) (int, error)   { return 0, errors.ErrUnsupported }
 func createFlags([]CreateOption) (int, error) { return 0, errors.ErrUnsupported }
 func populate([]byte, bool) error             { return errors.ErrUnsupported }

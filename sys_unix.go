@@ -32,14 +32,20 @@ func shmctl(id, cmd int) error {
 	return err
 }
 
-func stat(id int) (Info, error) {
+func stat(id int) (info Info, err error) {
+	err = statInto(&info, id)
+	return info, err
+}
+
+// statInto fills *info in place: Stat is called in loops, and Info is large to copy.
+func statInto(info *Info, id int) error {
 	var d unix.SysvShmDesc
 	if _, err := unix.SysvShmCtl(id, unix.IPC_STAT, &d); err != nil {
-		return Info{}, err
+		return err
 	}
-	info := descInfo(&d)
+	descInto(info, &d)
 	info.ID = id
-	return info, nil
+	return nil
 }
 
 // setPerm changes the owner, group and mode of a segment with IPC_SET, keeping what is
