@@ -56,6 +56,9 @@ func (s *Segment) Attach(opts ...AttachOption) ([]byte, error) {
 // page size on most systems) unless [Round] is given, and must not overlap a mapping
 // unless [Remap] is given; either mistake is an error wrapping fs.ErrInvalid.
 func (s *Segment) AttachAt(addr uintptr, opts ...AttachOption) ([]byte, error) {
+	if err := s.usable("attach"); err != nil {
+		return nil, err
+	}
 	if addr == 0 {
 		return nil, idError("attach", s.id, invalid("address is 0; use Attach to let the kernel choose"))
 	}
@@ -63,6 +66,9 @@ func (s *Segment) AttachAt(addr uintptr, opts ...AttachOption) ([]byte, error) {
 }
 
 func (s *Segment) attach(addr uintptr, opts []AttachOption) ([]byte, error) {
+	if err := s.usable("attach"); err != nil {
+		return nil, err
+	}
 	var o AttachOption
 	for _, opt := range opts {
 		if opt&^allAttachOptions != 0 {

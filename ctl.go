@@ -7,6 +7,9 @@ import "os"
 // otherwise); bits outside 0o777 are an error wrapping fs.ErrInvalid. Processes already
 // attached keep their access: permissions are checked at attach time.
 func (s *Segment) Chmod(mode os.FileMode) error {
+	if err := s.usable("chmod"); err != nil {
+		return err
+	}
 	if mode&^0o777 != 0 {
 		return idError("chmod", s.id, invalid("permission %v has bits outside 0o777", mode))
 	}
@@ -21,6 +24,9 @@ func (s *Segment) Chmod(mode os.FileMode) error {
 // the owner, the creator or privileged (CAP_SYS_ADMIN): fs.ErrPermission otherwise; an
 // owner may give the segment away but not take another's.
 func (s *Segment) Chown(uid, gid int) error {
+	if err := s.usable("chown"); err != nil {
+		return err
+	}
 	if uid < -1 || gid < -1 {
 		return idError("chown", s.id, invalid("uid %d, gid %d: ids are -1 (unchanged) or more", uid, gid))
 	}
@@ -35,6 +41,9 @@ func (s *Segment) Chown(uid, gid int) error {
 // CAP_IPC_LOCK, or to be the owner or creator with RLIMIT_MEMLOCK room for the segment
 // (fs.ErrPermission otherwise, ENOMEM when over the limit). Stat reports Locked.
 func (s *Segment) Lock() error {
+	if err := s.usable("lock"); err != nil {
+		return err
+	}
 	if err := lock(s.id, true); err != nil {
 		return idError("lock", s.id, err)
 	}
@@ -43,6 +52,9 @@ func (s *Segment) Lock() error {
 
 // Unlock lets the segment's pages be swapped again (shmctl(2) SHM_UNLOCK; Linux only).
 func (s *Segment) Unlock() error {
+	if err := s.usable("unlock"); err != nil {
+		return err
+	}
 	if err := lock(s.id, false); err != nil {
 		return idError("unlock", s.id, err)
 	}

@@ -30,7 +30,7 @@ type Error struct {
 
 // Error formats the error as "shm: OP SUBJECT: CAUSE".
 func (e *Error) Error() string {
-	var subject string
+	subject := "" // detach of nil, limits, usage, list, a zero Segment
 	switch {
 	case e.Path != "":
 		subject = "path " + e.Path
@@ -38,9 +38,7 @@ func (e *Error) Error() string {
 		subject = fmt.Sprintf("id %d", e.ID)
 	case e.Addr != 0:
 		subject = fmt.Sprintf("address %#x", e.Addr)
-	case e.Op == "detach" || e.Op == "limits" || e.Op == "usage" || e.Op == "list":
-		subject = ""
-	default:
+	case e.Op == "create" || e.Op == "open" || e.Op == "get":
 		subject = "key " + e.Key.String()
 	}
 	if subject == "" {

@@ -14,28 +14,54 @@ import (
 // kernel until [Segment.Remove] and the last detach; a Segment value can outlive it, and
 // then its methods return errors wrapping fs.ErrNotExist.
 type Segment struct {
-	id   int
-	key  Key
-	size int
+	id    int
+	key   Key
+	size  int
+	valid bool // false in the zero Segment, which names no segment (not shmid 0)
 }
 
 // ID returns the segment's shmid, the number ipcs(1) prints and [FromID] takes. Any
 // process on the machine (in the same IPC namespace) can use it, permissions allowing.
-func (s *Segment) ID() int { return s.id }
+// A zero or nil Segment, which names no segment, has ID -1; its other methods return
+// errors wrapping fs.ErrInvalid rather than act on shmid 0.
+func (s *Segment) ID() int {
+	if s == nil || !s.valid {
+		return -1
+	}
+	return s.id
+}
+
+// usable returns an error for a nil or zero Segment.
+func (s *Segment) usable(op string) error {
+	if s == nil || !s.valid {
+		return &Error{Op: op, ID: -1, Err: invalid("zero Segment: get one from Create, Get, Open or FromID")}
+	}
+	return nil
+}
 
 // Key returns the key the segment was created or found with ([Private] for one created
 // with IPC_PRIVATE or opened with [FromID] after it was removed).
-func (s *Segment) Key() Key { return s.key }
+func (s *Segment) Key() Key {
+	if s == nil {
+		return Private
+	}
+	return s.key
+}
 
 // Size returns the segment's size in bytes, as created, which is also the length of
 // every slice [Segment.Attach] returns. The kernel rounds the memory it uses up to whole
 // pages, but the size stays the one asked for.
-func (s *Segment) Size() int { return s.size }
+func (s *Segment) Size() int {
+	if s == nil {
+		return 0
+	}
+	return s.size
+}
 
 // String describes the segment for logs, for example "shm segment id 32769 key
 // 0x66001234 (4096 bytes)".
 func (s *Segment) String() string {
-	return fmt.Sprintf("shm segment id %d key %v (%d bytes)", s.id, s.key, s.size)
+	return fmt.Sprintf("shm segment id %d key %v (%d bytes)", s.ID(), s.Key(), s.Size())
 }
 
 // CreateOption changes how [Create] and [Open] make a new segment. The zero set of
@@ -82,7 +108,7 @@ func create(op string, key Key, size int, perm os.FileMode, flag int, opts []Cre
 		return nil, keyError(op, key, explainGet(key, size, flag, extra, err))
 	}
 	if flag&ipcExcl != 0 || key == Private {
-		return &Segment{id: id, key: key, size: size}, nil
+		return &Segment{id: id, key: key, size: size, valid: true}, nil
 	}
 	// Open may have found an existing segment, possibly larger than size.
 	return stated(op, id)
@@ -156,7 +182,7 @@ func stated(op string, id int) (*Segment, error) {
 	if err != nil {
 		return nil, idError(op, id, err)
 	}
-	return &Segment{id: id, key: info.Key, size: info.Size}, nil
+	return &Segment{id: id, key: info.Key, size: info.Size, valid: true}, nil
 }
 
 // Remove destroys the segment (shmctl(2) IPC_RMID). If processes are still attached the
@@ -166,6 +192,9 @@ func stated(op string, id int) (*Segment, error) {
 // fs.ErrNotExist. Only the owner, the creator and a privileged process may remove it
 // (fs.ErrPermission otherwise).
 func (s *Segment) Remove() error {
+	if err := s.usable("remove"); err != nil {
+		return err
+	}
 	if err := shmctl(s.id, ipcRmid); err != nil {
 		return idError("remove", s.id, err)
 	}

@@ -207,3 +207,21 @@ func TestBadInput(t *testing.T) {
 		t.Fatalf("the segment did not survive the bad calls: %v", err)
 	}
 }
+
+// The zero Segment names no segment: it must never act on shmid 0, which can be real.
+func TestZeroSegmentIsUseless(t *testing.T) {
+	var nilSeg *shm.Segment
+	for _, s := range []*shm.Segment{{}, nilSeg} {
+		if s.ID() != -1 || s.Size() != 0 || s.Key() != shm.Private {
+			t.Fatalf("zero Segment: ID %d Size %d Key %v", s.ID(), s.Size(), s.Key())
+		}
+		_, aerr := s.Attach()
+		_, serr := s.Stat()
+		for name, err := range map[string]error{"Attach": aerr, "Stat": serr, "Remove": s.Remove(),
+			"Chmod": s.Chmod(0o600), "Chown": s.Chown(0, 0), "Lock": s.Lock(), "Unlock": s.Unlock()} {
+			if !errors.Is(err, fs.ErrInvalid) || !strings.Contains(err.Error(), "zero Segment") {
+				t.Errorf("%s of a zero Segment: %v, want fs.ErrInvalid", name, err)
+			}
+		}
+	}
+}

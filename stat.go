@@ -36,6 +36,9 @@ type Info struct {
 // read permission (fs.ErrPermission otherwise); a removed segment is an error wrapping
 // fs.ErrNotExist, but one only marked for removal is reported with Removed set.
 func (s *Segment) Stat() (info Info, err error) {
+	if err := s.usable("stat"); err != nil {
+		return Info{}, err
+	}
 	if err = statInto(&info, s.id); err != nil {
 		return Info{}, idError("stat", s.id, err)
 	}

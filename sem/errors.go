@@ -30,6 +30,9 @@ type Error struct {
 
 // Error formats the error as "sem: OP id N: CAUSE" or "sem: OP key K: CAUSE".
 func (e *Error) Error() string {
+	if e.ID < 0 && e.Key == 0 && e.Op != "create" && e.Op != "open" && e.Op != "get" {
+		return fmt.Sprintf("sem: %s: %v", e.Op, e.Err) // a zero Set
+	}
 	if e.ID >= 0 {
 		return fmt.Sprintf("sem: %s id %d: %v", e.Op, e.ID, e.Err)
 	}

@@ -45,11 +45,20 @@ func OpenMutex(key shm.Key, perm os.FileMode) (*Mutex, error) {
 }
 
 // Set returns the semaphore set behind the mutex.
-func (m *Mutex) Set() *Set { return m.set }
+// A zero or nil Mutex has a nil Set, whose methods return errors.
+func (m *Mutex) Set() *Set {
+	if m == nil {
+		return nil
+	}
+	return m.set
+}
 
 // Lock takes the mutex, waiting while another process (or goroutine) holds it, until ctx
 // is done: then it returns an error wrapping ctx.Err().
 func (m *Mutex) Lock(ctx context.Context) error {
+	if err := m.Set().usable("lock"); err != nil {
+		return err
+	}
 	if err := semopContext(ctx, m.set.id, []sembuf{{0, -1, semUndo}}); err != nil {
 		return idError("lock", m.set.id, explainOp(err))
 	}
@@ -58,13 +67,16 @@ func (m *Mutex) Lock(ctx context.Context) error {
 
 // TryLock takes the mutex if it is free and reports whether it did.
 func (m *Mutex) TryLock() (bool, error) {
-	return m.set.TryAcquire(0, 1)
+	return m.Set().TryAcquire(0, 1)
 }
 
 // Unlock gives the mutex back. In one atomic operation it checks that the mutex is held
 // (value 0) and sets it to 1, so an Unlock too many is an error and never lets two
 // holders in.
 func (m *Mutex) Unlock() error {
+	if err := m.Set().usable("unlock"); err != nil {
+		return err
+	}
 	err := semtimedop(m.set.id, []sembuf{{0, 0, ipcNowait}, {0, 1, semUndo}}, nil)
 	if errors.Is(err, syscall.EAGAIN) {
 		err = ipcerr.Explain(syscall.EAGAIN, nil, "the mutex is not locked")
@@ -77,4 +89,4 @@ func (m *Mutex) Unlock() error {
 
 // Remove destroys the mutex's semaphore set; processes waiting in Lock get an error
 // wrapping fs.ErrNotExist.
-func (m *Mutex) Remove() error { return m.set.Remove() }
+func (m *Mutex) Remove() error { return m.Set().Remove() }

@@ -38,6 +38,9 @@ type Op struct {
 // deadline in ctx becomes the kernel's timeout (semtimedop(2)); a cancellation wakes the
 // wait at once. When ctx ends the error wraps ctx.Err().
 func (s *Set) Acquire(ctx context.Context, i, n int, opts ...OpOption) error {
+	if err := s.usable("acquire"); err != nil {
+		return err
+	}
 	op, err := s.one(i, -n, n, opts)
 	if err != nil {
 		return idError("acquire", s.id, err)
@@ -50,6 +53,9 @@ func (s *Set) Acquire(ctx context.Context, i, n int, opts ...OpOption) error {
 
 // TryAcquire is Acquire without waiting (IPC_NOWAIT): it reports whether it took n.
 func (s *Set) TryAcquire(i, n int, opts ...OpOption) (bool, error) {
+	if err := s.usable("acquire"); err != nil {
+		return false, err
+	}
 	op, err := s.one(i, -n, n, append(opts, NoWait))
 	if err != nil {
 		return false, idError("acquire", s.id, err)
@@ -68,6 +74,9 @@ func (s *Set) TryAcquire(i, n int, opts ...OpOption) (bool, error) {
 // with sem_op = n and SEM_UNDO unless [NoUndo] is given). It never waits. A value above
 // [MaxValue] is an error wrapping fs.ErrInvalid (ERANGE), and changes nothing.
 func (s *Set) Release(i, n int, opts ...OpOption) error {
+	if err := s.usable("release"); err != nil {
+		return err
+	}
 	op, err := s.one(i, n, n, opts)
 	if err != nil {
 		return idError("release", s.id, err)
@@ -82,6 +91,9 @@ func (s *Set) Release(i, n int, opts ...OpOption) error {
 // would have to wait, none does. It waits like [Set.Acquire]; if any op has NoWait and
 // would wait, Do returns an error wrapping syscall.EAGAIN at once.
 func (s *Set) Do(ctx context.Context, ops ...Op) error {
+	if err := s.usable("do"); err != nil {
+		return err
+	}
 	if len(ops) == 0 {
 		return idError("do", s.id, invalid("no operations"))
 	}
@@ -134,6 +146,9 @@ func opFlags(o OpOption) int16 {
 }
 
 func (s *Set) checkIndex(i int) error {
+	if s.zero() {
+		return invalid("zero Set: get one from Create, Get, Open or FromID")
+	}
 	if i < 0 || i >= s.n {
 		return invalid("semaphore %d is outside the set's 0..%d", i, s.n-1)
 	}

@@ -300,3 +300,36 @@ func TestBadInput(t *testing.T) {
 		t.Fatalf("the set changed under bad calls: %v, %v", vals, err)
 	}
 }
+
+// The zero Set and Mutex name nothing: they must never act on semid 0.
+func TestZeroSetIsUseless(t *testing.T) {
+	var nilSet *sem.Set
+	var nilMutex *sem.Mutex
+	bg := context.Background()
+	for _, s := range []*sem.Set{{}, nilSet} {
+		if s.ID() != -1 || s.Len() != 0 {
+			t.Fatalf("zero Set: ID %d Len %d", s.ID(), s.Len())
+		}
+		_, terr := s.TryAcquire(0, 1)
+		_, verr := s.Value(0)
+		_, vserr := s.Values()
+		_, serr := s.Stat()
+		_, werr := s.Waiting(0)
+		for name, err := range map[string]error{"Acquire": s.Acquire(bg, 0, 1), "TryAcquire": terr,
+			"Release": s.Release(0, 1), "Do": s.Do(bg, sem.Op{Delta: 1}), "Value": verr, "Values": vserr,
+			"SetValue": s.SetValue(0, 1), "SetValues": s.SetValues([]int{1}), "Stat": serr, "Waiting": werr,
+			"Remove": s.Remove()} {
+			if !errors.Is(err, fs.ErrInvalid) {
+				t.Errorf("%s of a zero Set: %v, want fs.ErrInvalid", name, err)
+			}
+		}
+	}
+	for _, m := range []*sem.Mutex{{}, nilMutex} {
+		_, terr := m.TryLock()
+		for name, err := range map[string]error{"Lock": m.Lock(bg), "TryLock": terr, "Unlock": m.Unlock(), "Remove": m.Remove()} {
+			if !errors.Is(err, fs.ErrInvalid) {
+				t.Errorf("%s of a zero Mutex: %v, want fs.ErrInvalid", name, err)
+			}
+		}
+	}
+}

@@ -28,18 +28,46 @@ type Set struct {
 	n   int
 }
 
-// ID returns the set's semid, as ipcs -s prints it and [FromID] takes.
-func (s *Set) ID() int { return s.id }
+// ID returns the set's semid, as ipcs -s prints it and [FromID] takes. A zero or nil
+// Set, which names no set, has ID -1; its other methods return errors wrapping
+// fs.ErrInvalid rather than act on semid 0.
+func (s *Set) ID() int {
+	if s.zero() {
+		return -1
+	}
+	return s.id
+}
+
+// zero reports whether s is nil or the zero Set: every real set has a semaphore.
+func (s *Set) zero() bool { return s == nil || s.n == 0 }
+
+// usable returns an error for a nil or zero Set.
+func (s *Set) usable(op string) error {
+	if s.zero() {
+		return &Error{Op: op, ID: -1, Err: invalid("zero Set: get one from Create, Get, Open or FromID")}
+	}
+	return nil
+}
 
 // Key returns the key the set was created or found with.
-func (s *Set) Key() shm.Key { return s.key }
+func (s *Set) Key() shm.Key {
+	if s == nil {
+		return shm.Private
+	}
+	return s.key
+}
 
 // Len returns the number of semaphores in the set; they are numbered 0 to Len()-1.
-func (s *Set) Len() int { return s.n }
+func (s *Set) Len() int {
+	if s == nil {
+		return 0
+	}
+	return s.n
+}
 
 // String describes the set for logs.
 func (s *Set) String() string {
-	return fmt.Sprintf("semaphore set id %d key %v (%d semaphores)", s.id, s.key, s.n)
+	return fmt.Sprintf("semaphore set id %d key %v (%d semaphores)", s.ID(), s.Key(), s.Len())
 }
 
 // Create makes a new set of n semaphores with permission bits perm, failing with an
@@ -206,6 +234,9 @@ func stated(op string, id int, key shm.Key) (*Set, error) {
 // wakes with an error wrapping fs.ErrNotExist (EIDRM). Only the owner, the creator and a
 // privileged process may remove it.
 func (s *Set) Remove() error {
+	if err := s.usable("remove"); err != nil {
+		return err
+	}
 	if _, err := semctl(s.id, 0, ipcRmid, 0); err != nil {
 		return idError("remove", s.id, err)
 	}

@@ -24,6 +24,9 @@ type Info struct {
 // Stat returns what the kernel knows of the set now (semctl(2) IPC_STAT); it needs read
 // permission.
 func (s *Set) Stat() (Info, error) {
+	if err := s.usable("stat"); err != nil {
+		return Info{}, err
+	}
 	info, err := stat(s.id)
 	if err != nil {
 		return Info{}, idError("stat", s.id, err)

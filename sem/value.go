@@ -9,6 +9,9 @@ func (s *Set) Value(i int) (int, error) {
 // waiters the new value satisfies and clears every process's undo record for the
 // semaphore, so use it to initialise, not to release.
 func (s *Set) SetValue(i, v int) error {
+	if err := s.usable("setvalue"); err != nil {
+		return err
+	}
 	if err := s.checkIndex(i); err != nil {
 		return idError("setvalue", s.id, err)
 	}
@@ -23,6 +26,9 @@ func (s *Set) SetValue(i, v int) error {
 
 // Values returns the values of all semaphores of the set at one instant (GETALL).
 func (s *Set) Values() ([]int, error) {
+	if err := s.usable("values"); err != nil {
+		return nil, err
+	}
 	vals, err := getall(s.id, s.n)
 	if err != nil {
 		return nil, idError("values", s.id, err)
@@ -33,6 +39,9 @@ func (s *Set) Values() ([]int, error) {
 // SetValues sets all semaphores at once (SETALL); values must have Len() entries. Like
 // SetValue it clears the undo records of the set.
 func (s *Set) SetValues(values []int) error {
+	if err := s.usable("setvalues"); err != nil {
+		return err
+	}
 	if len(values) != s.n {
 		return idError("setvalues", s.id, invalid("%d values for %d semaphores", len(values), s.n))
 	}
@@ -63,6 +72,9 @@ func (s *Set) LastPID(i int) (int, error) {
 }
 
 func (s *Set) get(op string, i, cmd int) (int, error) {
+	if err := s.usable(op); err != nil {
+		return 0, err
+	}
 	if err := s.checkIndex(i); err != nil {
 		return 0, idError(op, s.id, err)
 	}
