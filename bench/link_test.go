@@ -8,7 +8,6 @@ import (
 	"io"
 	"net"
 	"os"
-	"runtime"
 	"strconv"
 	"sync/atomic"
 	"syscall"
@@ -57,10 +56,7 @@ const ringHeaderSize = 4096
 
 func (r *ring) send(p []byte) error {
 	if r.spin {
-		for spins := 0; r.n-r.hdr.tail.Load() >= uint64(r.slots); spins++ {
-			if spins%1024 == 1023 {
-				runtime.Gosched()
-			}
+		for r.n-r.hdr.tail.Load() >= uint64(r.slots) {
 		}
 	} else if err := r.set.Acquire(context.Background(), r.full+1, 1, sem.NoUndo); err != nil {
 		return err
@@ -77,10 +73,7 @@ func (r *ring) send(p []byte) error {
 
 func (r *ring) recv(p []byte) error {
 	if r.spin {
-		for spins := 0; r.hdr.head.Load() == r.n; spins++ {
-			if spins%1024 == 1023 {
-				runtime.Gosched()
-			}
+		for r.hdr.head.Load() == r.n {
 		}
 	} else if err := r.set.Acquire(context.Background(), r.full, 1, sem.NoUndo); err != nil {
 		return err

@@ -10,7 +10,7 @@ mkdir -p "$out"
 benchstat="golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da"
 
 echo "benchmarks: root package and ./bench (count $count, benchtime $benchtime)" >&2
-go test -run '^$' -bench . -benchtime "$benchtime" -count "$count" . ./bench | tee "$out/go.txt" >&2
+go test -p 1 -run '^$' -bench . -benchtime "$benchtime" -count "$count" . ./bench | tee "$out/go.txt" >&2
 echo "benchmarks: C baseline (cgo, tag cbench)" >&2
 go test -tags cbench -run '^$' -bench . -benchtime "$benchtime" -count "$count" ./bench/cshm | tee "$out/cshm.txt" >&2
 echo "benchmarks: GOARCH=386, one short run to show they work there (figures not kept)" >&2

@@ -210,7 +210,11 @@ func (r *report) write(cpu, cmd string, count int) {
 	}
 	r.printf("\nshm+sem hands each slot of a 4 MiB ring over with a semaphore (two semop calls per message on\n")
 	r.printf("each side); shm+spin spins on atomic counters in the segment instead. With 4 KiB messages the\n")
-	r.printf("semaphore calls cost more than the copy, and a pipe is as fast: hand over bigger batches, or spin.\n\n")
+	r.printf("semaphore calls cost more than the copy, and a pipe is as fast: hand over bigger batches, or spin.\n")
+	r.printf("The spin is a bare loop on an atomic load. With a runtime.Gosched every 1024 turns, as first\n")
+	r.printf("written, each yield let the Go scheduler wake an idle thread that took the second core from the\n")
+	r.printf("other process: shm+spin fell from about 60 to 5 GB/s, and so did benchmarks run after it in the\n")
+	r.printf("same process. Spin only with a core to spare for each side.\n\n")
 
 	r.printf("## 4. Round trip of 64 bytes\n\n| link | ns per round trip | / pipe |\n| --- | ---: | ---: |\n")
 	pipeRT := r.ns("RoundTrip/pipe")
