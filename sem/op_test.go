@@ -22,9 +22,9 @@ import (
 func TestDeadlineReturnsOnTime(t *testing.T) {
 	s := newSet(t, shm.Private, 1)
 	const wait = 150 * time.Millisecond
+	start := time.Now() // before the context, whose deadline counts from its making
 	ctx, cancel := context.WithTimeout(context.Background(), wait)
 	defer cancel()
-	start := time.Now()
 	err := s.Acquire(ctx, 0, 1)
 	took := time.Since(start)
 	if !errors.Is(err, context.DeadlineExceeded) {
