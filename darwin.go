@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"os"
-	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -47,8 +46,7 @@ func populate(b []byte, _ bool) error {
 // ipc_perm._key at 20, shm_atime at 44, shm_dtime at 52, shm_ctime at 60 (time_t is 64
 // bits on both darwin architectures, which are little-endian).
 func descInto(info *Info, d *unix.SysvShmDesc) {
-	// Sound: d points to a whole SysvShmDesc (76 bytes), which is read as bytes only.
-	raw := unsafe.Slice((*byte)(unsafe.Pointer(d)), unsafe.Sizeof(*d))
+	raw := descBytes(d)
 	le := binary.LittleEndian
 	*info = Info{
 		Key:        Key(le.Uint32(raw[20:])),

@@ -8,7 +8,6 @@ import (
 	"runtime"
 	"syscall"
 	"time"
-	"unsafe"
 
 	"github.com/go-sysv/shm"
 	"golang.org/x/sys/unix"
@@ -59,9 +58,6 @@ func semtimedop(id int, ops []sembuf, timeout *kernelTimespec) error {
 	}
 	return nil
 }
-
-// timespecPtr passes a timeout to semtimedop; see unsafe.go for why this is sound.
-func timespecPtr(t *kernelTimespec) unsafe.Pointer { return unsafe.Pointer(t) }
 
 // kernelTimespec is struct __kernel_timespec: 64-bit seconds on every architecture.
 type kernelTimespec struct {

@@ -16,6 +16,8 @@ func uint16s(v []uint16) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData
 
 func dsPtr(d *semidDS) unsafe.Pointer { return unsafe.Pointer(d) }
 
+func timespecPtr(t *kernelTimespec) unsafe.Pointer { return unsafe.Pointer(t) }
+
 // setvalArg passes an int as semctl's fourth argument, union semun, whose int member
 // sits in the high half of the register on 64-bit big-endian machines.
 func setvalArg(v int) uintptr {
