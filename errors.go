@@ -54,8 +54,10 @@ func keyError(op string, key Key, err error) error {
 	return &Error{Op: op, Key: key, ID: -1, Err: err}
 }
 
+// idError wraps err from an operation on segment id; an EINVAL is taken to mean that
+// the id names nothing only once an IPC_STAT of it agrees.
 func idError(op string, id int, err error) error {
-	return &Error{Op: op, ID: id, Err: ipcerr.Gone(err, "segment")}
+	return &Error{Op: op, ID: id, Err: ipcerr.Gone(err, "segment", func() bool { return exists(id) })}
 }
 
 func invalid(format string, args ...any) error { return ipcerr.Invalid(format, args...) }

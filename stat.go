@@ -2,6 +2,7 @@ package shm
 
 import (
 	"os"
+	"syscall"
 	"time"
 )
 
@@ -52,4 +53,11 @@ func unixTime(sec int64) time.Time {
 		return time.Time{}
 	}
 	return time.Unix(sec, 0)
+}
+
+// exists reports whether IPC_STAT finds a segment of this id (one the caller may not
+// read exists too).
+func exists(id int) bool {
+	_, err := stat(id)
+	return err == nil || err == syscall.EACCES
 }

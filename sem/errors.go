@@ -2,6 +2,7 @@ package sem
 
 import (
 	"fmt"
+	"syscall"
 
 	"github.com/go-sysv/shm"
 	"github.com/go-sysv/shm/internal/ipcerr"
@@ -47,7 +48,7 @@ func keyError(op string, key shm.Key, err error) error {
 }
 
 func idError(op string, id int, err error) error {
-	return &Error{Op: op, ID: id, Err: ipcerr.Gone(err, "semaphore set")}
+	return &Error{Op: op, ID: id, Err: ipcerr.Gone(err, "semaphore set", func() bool { _, err := stat(id); return err == nil || err == syscall.EACCES })}
 }
 
 func invalid(format string, args ...any) error { return ipcerr.Invalid(format, args...) }

@@ -10,10 +10,13 @@ import (
 	"syscall"
 )
 
-// Gone translates the errnos that, for an operation on an id, mean that no object of
-// that id exists, naming the object ("segment", "semaphore set"). Any other error is
+// Gone translates the errnos that, for an operation on an id, can mean that no object
+// of that id exists, naming the object ("segment", "semaphore set"). EIDRM always means
+// it. EINVAL means it only if exists, which asks the kernel again (IPC_STAT), says the
+// id names nothing: the kernel also answers EINVAL to arguments it refuses (a uid it
+// cannot map, a value out of range), and then the object is there. Any other error is
 // returned as it is.
-func Gone(err error, object string) error {
+func Gone(err error, object string, exists func() bool) error {
 	errno, ok := err.(syscall.Errno)
 	if !ok {
 		return err // a bare errno only: anything else is explained already
@@ -22,9 +25,19 @@ func Gone(err error, object string) error {
 	case syscall.EIDRM:
 		return Explain(errno, fs.ErrNotExist, "%s was removed", object)
 	case syscall.EINVAL:
+		if exists != nil && exists() {
+			return Explain(errno, fs.ErrInvalid, "the %s exists, but the kernel refused the request", object)
+		}
 		return Explain(errno, fs.ErrNotExist, "no such %s", object)
 	}
 	return err
+}
+
+// Reused is the error of a handle whose id now names another object than the one the
+// handle was made for: that one was removed, and the kernel gave its id to a new one.
+// It wraps EIDRM and matches fs.ErrNotExist.
+func Reused(object string) error {
+	return Explain(syscall.EIDRM, fs.ErrNotExist, "the %s this handle named was removed; its id now names another %s", object, object)
 }
 
 // Explain returns errno with a message that says what it means where it occurs, made to
