@@ -1,9 +1,10 @@
 package shm
 
 import (
-	"github.com/go-sysv/shm/internal/ipcerr"
 	"io/fs"
 	"syscall"
+
+	"github.com/go-sysv/shm/internal/ipcerr"
 )
 
 // AttachOption changes how [Segment.Attach] maps a segment. Options combine by listing
@@ -83,40 +84,64 @@ func (s *Segment) attach(addr uintptr, opts []AttachOption) ([]byte, error) {
 	if err != nil {
 		return nil, idError("attach", s.id, err)
 	}
-	b, err := shmat(s.id, addr, flag)
+	p, err := shmat(s.id, addr, flag)
 	if err != nil {
-		if addr != 0 && err == syscall.EINVAL {
-			if _, serr := stat(s.id); serr == nil {
-				return nil, idError("attach", s.id, ipcerr.Explain(syscall.EINVAL, fs.ErrInvalid, "cannot attach at the address: it is unaligned (use Round) or in use (use Remap)"))
-			}
-		}
+		return nil, idError("attach", s.id, s.explainAttach(addr, err))
+	}
+	// The id may name another segment than the handle's by now; while it is attached
+	// here its id cannot be reused, so what IPC_STAT says now is what was mapped.
+	var info Info
+	if err := s.current(&info); err != nil {
+		shmdt(p)
 		return nil, idError("attach", s.id, err)
 	}
+	b := bytesAt(p, s.size)
 	if o&Populate != 0 {
 		if err := populate(b, o&ReadOnly != 0); err != nil {
-			shmdt(b)
+			shmdt(p)
 			return nil, idError("attach", s.id, err)
 		}
 	}
 	return b, nil
 }
 
+// explainAttach says what the errnos of shmat mean where they say too little.
+func (s *Segment) explainAttach(addr uintptr, err error) error {
+	switch err {
+	case syscall.EINVAL:
+		// Also what the kernel says for an id that names nothing: Gone asks again.
+		if addr != 0 && exists(s.id) {
+			return ipcerr.Explain(syscall.EINVAL, fs.ErrInvalid, "cannot attach at the address: it is unaligned (use Round) or in use (use Remap)")
+		}
+	case syscall.ENOMEM:
+		return ipcerr.Explain(syscall.ENOMEM, nil, "no room for %d bytes in this process's address space", s.size)
+	}
+	return err
+}
+
 // Detach unmaps a slice that [Segment.Attach] returned (shmdt(2)). Any slice that starts
-// where the attachment starts will do, b[:0] included. A nil slice, a slice already
-// detached, or memory that never came from Attach is an error wrapping fs.ErrInvalid;
-// Detach never unmaps Go memory.
+// where the attachment starts will do, b[:0] included. A nil slice, a slice of capacity
+// 0 (Go keeps such a slice's pointer at the start of the array it was cut from, so
+// b[len(b):] would name the whole attachment), or an address where no attachment
+// starts is an error wrapping fs.ErrInvalid; Detach never unmaps Go memory.
 //
-// After Detach, the slice and everything taken from it must not be used: the address is
-// no longer mapped, and touching it kills the process with SIGSEGV (or, if the address
-// was mapped again since, reads or writes something else). Detaching does not remove the
-// segment; see [Segment.Remove].
+// Like closing a file descriptor twice, detaching a slice twice is a mistake Detach
+// cannot always catch: once a later Attach has been given the same address, which the
+// kernel often does, the second Detach unmaps that other attachment. Drop every slice
+// and pointer taken from an attachment when you detach it. After Detach, the slice and
+// everything taken from it must not be used: touching the address kills the process
+// with SIGSEGV, or, if something was mapped there since, reads or writes that instead.
+// Detaching does not remove the segment; see [Segment.Remove].
 func Detach(b []byte) error {
 	if b == nil {
 		return &Error{Op: "detach", ID: -1, Err: invalid("nil slice")}
 	}
-	if err := shmdt(b); err != nil {
+	if cap(b) == 0 {
+		return &Error{Op: "detach", ID: -1, Addr: sliceAddr(b), Err: invalid("a slice of capacity 0 does not say which attachment it came from; pass the slice Attach returned, or b[:0]")}
+	}
+	if err := shmdt(sliceAddr(b)); err != nil {
 		if err == syscall.EINVAL {
-			err = ipcerr.Explain(syscall.EINVAL, fs.ErrInvalid, "no segment is attached at this address")
+			err = ipcerr.Explain(syscall.EINVAL, fs.ErrInvalid, "no attachment starts at this address")
 		}
 		return &Error{Op: "detach", ID: -1, Addr: sliceAddr(b), Err: err}
 	}

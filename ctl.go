@@ -1,37 +1,65 @@
 package shm
 
-import "os"
+import (
+	"math"
+	"os"
+)
 
 // Chmod sets the segment's permission bits (shmctl(2) IPC_SET), leaving its owner as it
 // is. Only the owner, the creator or a privileged process may (fs.ErrPermission
-// otherwise); bits outside 0o777 are an error wrapping fs.ErrInvalid. Processes already
-// attached keep their access: permissions are checked at attach time.
+// otherwise), even where the mode denies the owner read; bits outside 0o777 are an error
+// wrapping fs.ErrInvalid. Processes already attached keep their access: permissions are
+// checked at attach time.
 func (s *Segment) Chmod(mode os.FileMode) error {
 	if err := s.usable("chmod"); err != nil {
 		return err
 	}
 	if mode&^0o777 != 0 {
-		return idError("chmod", s.id, invalid("permission %v has bits outside 0o777", mode))
+		return idError("chmod", s.id, invalid("permission %O has bits outside 0o777", uint32(mode)))
 	}
-	if err := setPerm(s.id, -1, -1, int(mode)); err != nil {
-		return idError("chmod", s.id, err)
-	}
-	return nil
+	return s.setPerm("chmod", -1, -1, int(mode))
 }
 
 // Chown sets the segment's owner and group (shmctl(2) IPC_SET); -1 leaves either as it
 // is, as with os.Chown. The creator's ids (CUID, CGID) never change. The caller must be
 // the owner, the creator or privileged (CAP_SYS_ADMIN): fs.ErrPermission otherwise; an
-// owner may give the segment away but not take another's.
+// owner may give the segment away but not take another's. Ids are -1 or 0 to
+// 4294967294 (uid_t is 32 bits, and its all-ones value means none): any other is an
+// error wrapping fs.ErrInvalid, and so is an id the kernel cannot map in the caller's
+// user namespace.
 func (s *Segment) Chown(uid, gid int) error {
 	if err := s.usable("chown"); err != nil {
 		return err
 	}
-	if uid < -1 || gid < -1 {
-		return idError("chown", s.id, invalid("uid %d, gid %d: ids are -1 (unchanged) or more", uid, gid))
+	for _, id := range []int{uid, gid} {
+		if id < -1 || uint64(id) >= math.MaxUint32 && id != -1 {
+			return idError("chown", s.id, invalid("uid %d, gid %d: ids are -1 (unchanged) or 0..%d", uid, gid, uint32(math.MaxUint32-1)))
+		}
 	}
-	if err := setPerm(s.id, uid, gid, -1); err != nil {
-		return idError("chown", s.id, err)
+	return s.setPerm("chown", uid, gid, -1)
+}
+
+// setPerm changes the owner, group and mode of the segment with IPC_SET, keeping what is
+// -1. The kernel takes all three at once, so the others are read first (with
+// SHM_STAT_ANY where IPC_STAT needs a read permission the owner may have taken from
+// itself); a concurrent IPC_SET by another process between the two can be lost.
+func (s *Segment) setPerm(op string, uid, gid, mode int) error {
+	var info Info
+	if err := s.current(&info); err != nil {
+		return idError(op, s.id, err)
+	}
+	newUID, newGID, newMode := uint32(info.UID), uint32(info.GID), uint32(info.Mode)
+	if uid >= 0 {
+		newUID = uint32(uid)
+	}
+	if gid >= 0 {
+		newGID = uint32(gid)
+	}
+	if mode >= 0 {
+		newMode = uint32(mode)
+	}
+	if err := ipcSet(s.id, newUID, newGID, newMode); err != nil {
+		return idError(op, s.id, err)
 	}
 	return nil
 }
@@ -41,22 +69,24 @@ func (s *Segment) Chown(uid, gid int) error {
 // CAP_IPC_LOCK, or to be the owner or creator with RLIMIT_MEMLOCK room for the segment
 // (fs.ErrPermission otherwise, ENOMEM when over the limit). Stat reports Locked.
 func (s *Segment) Lock() error {
-	if err := s.usable("lock"); err != nil {
-		return err
-	}
-	if err := lock(s.id, true); err != nil {
-		return idError("lock", s.id, err)
-	}
-	return nil
+	return s.lock("lock", true)
 }
 
 // Unlock lets the segment's pages be swapped again (shmctl(2) SHM_UNLOCK; Linux only).
 func (s *Segment) Unlock() error {
-	if err := s.usable("unlock"); err != nil {
+	return s.lock("unlock", false)
+}
+
+func (s *Segment) lock(op string, on bool) error {
+	if err := s.usable(op); err != nil {
 		return err
 	}
-	if err := lock(s.id, false); err != nil {
-		return idError("unlock", s.id, err)
+	var info Info
+	if err := s.current(&info); err != nil {
+		return idError(op, s.id, err)
+	}
+	if err := lock(s.id, on); err != nil {
+		return idError(op, s.id, err)
 	}
 	return nil
 }

@@ -60,4 +60,7 @@ func idError(op string, id int, err error) error {
 	return &Error{Op: op, ID: id, Err: ipcerr.Gone(err, "segment", func() bool { return exists(id) })}
 }
 
+// errReused is the cause of an error from a handle whose id names another segment now.
+var errReused = ipcerr.Reused("segment")
+
 func invalid(format string, args ...any) error { return ipcerr.Invalid(format, args...) }

@@ -3,14 +3,13 @@
 package shm
 
 import (
-	"fmt"
-	"github.com/go-sysv/shm/internal/ipcerr"
 	"io/fs"
 	"os"
 	"strconv"
 	"strings"
 	"syscall"
 
+	"github.com/go-sysv/shm/internal/ipcerr"
 	"golang.org/x/sys/unix"
 )
 
@@ -23,35 +22,19 @@ const (
 	shmExec      = 0o100000
 )
 
-const (
-	// HugePages makes the segment of huge pages of the system's default huge page size
-	// (SHM_HUGETLB, Linux only). The size must be a multiple of it, and huge pages must be
-	// reserved first (sysctl vm.nr_hugepages=N as root); without them Create fails with an
-	// error that says so. Needs CAP_IPC_LOCK or membership of vm.hugetlb_shm_group.
-	HugePages CreateOption = shmHugeTLB
-	// HugePages2MB is HugePages with 2 MiB pages (SHM_HUGETLB|SHM_HUGE_2MB).
-	HugePages2MB CreateOption = shmHugeTLB | 21<<shmHugeShift
-	// HugePages1GB is HugePages with 1 GiB pages (SHM_HUGETLB|SHM_HUGE_1GB).
-	HugePages1GB CreateOption = shmHugeTLB | 30<<shmHugeShift
-	// NoReserve reserves no swap space for the segment (SHM_NORESERVE): with memory
-	// overcommitted, a write can then fail with SIGSEGV or wake the OOM killer
-	// instead of Create failing.
-	NoReserve CreateOption = shmNoReserve
-)
-
-func createFlags(opts []CreateOption) (int, error) {
-	const sizeMask = 0x3f << shmHugeShift
+func createFlags(o CreateOption) (int, error) {
 	var flag int
-	for _, o := range opts {
-		switch o {
-		case HugePages, HugePages2MB, HugePages1GB, NoReserve:
-		default:
-			return 0, invalid("unknown create option %#x", int(o))
-		}
-		if size := uint32(o) & sizeMask; size != 0 && uint32(flag)&sizeMask != 0 && uint32(flag)&sizeMask != size {
-			return 0, invalid("two different huge page sizes")
-		}
-		flag |= int(o)
+	if o&anyHugePages != 0 {
+		flag |= shmHugeTLB
+	}
+	if o&HugePages2MB != 0 {
+		flag |= 21 << shmHugeShift
+	}
+	if o&HugePages1GB != 0 {
+		flag |= 30 << shmHugeShift
+	}
+	if o&NoReserve != 0 {
+		flag |= shmNoReserve
 	}
 	return flag, nil
 }
@@ -73,24 +56,19 @@ func attachFlags(o AttachOption) (int, error) {
 	return flag, nil
 }
 
-// hugeHint explains a failed shmget of a huge page segment. Without SHM_HUGETLB it
-// returns err as it is.
-func hugeHint(flag, size int, err error) error {
-	errno, ok := err.(syscall.Errno)
-	if !ok || flag&shmHugeTLB == 0 {
-		return err
-	}
+// hugeHint explains a failed shmget of a huge page segment.
+func hugeHint(size int, errno syscall.Errno) error {
 	switch errno {
 	case syscall.EPERM:
-		return fmt.Errorf("huge page segments need CAP_IPC_LOCK or the group in vm.hugetlb_shm_group: %w", errno)
+		return ipcerr.Explain(errno, nil, "huge page segments need CAP_IPC_LOCK or the group in vm.hugetlb_shm_group")
 	case syscall.EINVAL:
 		return ipcerr.Explain(errno, fs.ErrInvalid, "size %d is not a multiple of the huge page size, or that page size is not supported", size)
 	}
 	free, total := hugePagesFree()
 	if total == 0 {
-		return fmt.Errorf("no huge pages are reserved: reserve some as root with sysctl vm.nr_hugepages=N (or echo N > /proc/sys/vm/nr_hugepages): %w", errno)
+		return ipcerr.Explain(errno, nil, "no huge pages are reserved: reserve some as root with sysctl vm.nr_hugepages=N (or echo N > /proc/sys/vm/nr_hugepages)")
 	}
-	return fmt.Errorf("not enough free huge pages (%d of %d free): raise vm.nr_hugepages: %w", free, total, errno)
+	return ipcerr.Explain(errno, nil, "not enough free huge pages (%d of %d free): raise vm.nr_hugepages", free, total)
 }
 
 // hugePagesFree reads the default-size huge page pool from /proc/meminfo.

@@ -74,7 +74,7 @@ func parseProcShm(r io.Reader) ([]Info, error) {
 		info := Info{
 			Key:        Key(uint32(num("key", 10, 0))),
 			ID:         int(num("shmid", 10, 0)),
-			Size:       clampInt(uint64(num("size", 10, 0))),
+			Size:       max(num("size", 10, 0), 0),
 			Mode:       fs.FileMode(perms & 0o777),
 			Removed:    perms&shmDest != 0,
 			Locked:     perms&shmLocked != 0,
@@ -88,8 +88,8 @@ func parseProcShm(r io.Reader) ([]Info, error) {
 			LastAttach: unixTime(num("atime", 10, 0)),
 			LastDetach: unixTime(num("dtime", 10, 0)),
 			LastChange: unixTime(num("ctime", 10, 0)),
-			Resident:   clampSigned(num("rss", 10, -1)),
-			Swapped:    clampSigned(num("swap", 10, -1)),
+			Resident:   max(num("rss", 10, -1), -1),
+			Swapped:    max(num("swap", 10, -1), -1),
 		}
 		for _, name := range []string{"key", "shmid", "perms", "size"} {
 			if col[name] >= len(fields) {
@@ -109,13 +109,6 @@ func parseProcShm(r io.Reader) ([]Info, error) {
 	}
 	sort.Slice(infos, func(i, j int) bool { return infos[i].ID < infos[j].ID })
 	return infos, nil
-}
-
-func clampSigned(v int64) int {
-	if v < 0 {
-		return -1
-	}
-	return clampInt(uint64(v))
 }
 
 // listStat walks the kernel's table of segments with SHM_STAT_ANY, or with SHM_STAT

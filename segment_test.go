@@ -136,7 +136,7 @@ func TestBadInput(t *testing.T) {
 		{"FromIDNegative", func() error { _, err := shm.FromID(-5); return err },
 			[]error{fs.ErrInvalid}, ""},
 		{"FromIDRemoved", func() error { _, err := shm.FromID(removed.ID()); return err },
-			[]error{fs.ErrNotExist, syscall.EINVAL}, "shm: get id " + strconv.Itoa(removed.ID()) + ": no such segment (invalid argument)"},
+			[]error{fs.ErrNotExist, syscall.EINVAL}, "shm: fromid id " + strconv.Itoa(removed.ID()) + ": no such segment (invalid argument)"},
 		{"AttachRemoved", func() error { _, err := removed.Attach(); return err },
 			[]error{fs.ErrNotExist}, ""},
 		{"StatRemoved", func() error { _, err := removed.Stat(); return err },
@@ -151,7 +151,7 @@ func TestBadInput(t *testing.T) {
 			[]error{fs.ErrInvalid}, ""},
 		{"AttachAtZero", func() error { _, err := seg.AttachAt(0); return err },
 			[]error{fs.ErrInvalid}, ""},
-		{"CreateUnknownOption", func() error { _, err := shm.Create(free, 4096, 0o600, shm.CreateOption(1)); return err },
+		{"CreateUnknownOption", func() error { _, err := shm.Create(free, 4096, 0o600, shm.CreateOption(1<<20)); return err },
 			[]error{fs.ErrInvalid}, ""},
 		{"CreateTwoHugePageSizes", func() error {
 			_, err := shm.Create(free, 4096, 0o600, shm.HugePages2MB, shm.HugePages1GB)

@@ -8,9 +8,9 @@ import (
 
 // Info is what the kernel knows of a segment: struct shmid_ds from shmctl(2) IPC_STAT.
 type Info struct {
-	Key  Key // the key, or Private once the segment is marked for removal
-	ID   int // the shmid
-	Size int // size in bytes, as created
+	Key  Key   // the key, or Private once the segment is marked for removal
+	ID   int   // the shmid
+	Size int64 // size in bytes, as created; int64 so that 32-bit processes see it whole
 
 	Attached int         // processes (attachments) mapping it now (shm_nattch)
 	Mode     os.FileMode // permission bits (the low 9 bits of shm_perm.mode)
@@ -30,17 +30,20 @@ type Info struct {
 
 	// Resident and Swapped are the bytes of the segment in memory and in swap. Only
 	// List fills them in (from /proc/sysvipc/shm); Stat leaves them -1.
-	Resident, Swapped int
+	Resident, Swapped int64
 }
 
-// Stat returns what the kernel knows of the segment now (shmctl(2) IPC_STAT). It needs
-// read permission (fs.ErrPermission otherwise); a removed segment is an error wrapping
-// fs.ErrNotExist, but one only marked for removal is reported with Removed set.
+// Stat returns what the kernel knows of the segment now (shmctl(2) IPC_STAT). Where the
+// caller may not read the segment, Linux answers the same with SHM_STAT_ANY or
+// /proc/sysvipc/shm, which any user may read; darwin answers fs.ErrPermission. A
+// removed segment is an error wrapping fs.ErrNotExist, and so is one whose id now
+// names another segment (see [Segment]); one only marked for removal is reported with
+// Removed set.
 func (s *Segment) Stat() (info Info, err error) {
 	if err := s.usable("stat"); err != nil {
 		return Info{}, err
 	}
-	if err = statInto(&info, s.id); err != nil {
+	if err = s.current(&info); err != nil {
 		return Info{}, idError("stat", s.id, err)
 	}
 	return info, nil

@@ -2,7 +2,10 @@
 
 package shm
 
-import "errors"
+import (
+	"errors"
+	"syscall"
+)
 
 const (
 	ipcCreat = 0o1000
@@ -10,18 +13,18 @@ const (
 	ipcRmid  = 0
 )
 
-func shmget(Key, int, int) (int, error)       { return 0, errors.ErrUnsupported }
-func shmat(int, uintptr, int) ([]byte, error) { return nil, errors.ErrUnsupported }
-func shmdt([]byte) error                      { return errors.ErrUnsupported }
-func shmctl(int, int) error                   { return errors.ErrUnsupported }
-func stat(int) (Info, error)                  { return Info{}, errors.ErrUnsupported }
-func statInto(*Info, int) error               { return errors.ErrUnsupported }
-func attachFlags(AttachOption) (int, error)   { return 0, errors.ErrUnsupported }
-func createFlags([]CreateOption) (int, error) { return 0, errors.ErrUnsupported }
-func populate([]byte, bool) error             { return errors.ErrUnsupported }
-func hugeHint(int, int, error) error          { return errors.ErrUnsupported }
-func limits() (LimitInfo, error)              { return LimitInfo{}, errors.ErrUnsupported }
-func usage() (UsageInfo, error)               { return UsageInfo{}, errors.ErrUnsupported }
-func lock(int, bool) error                    { return errors.ErrUnsupported }
-func list() ([]Info, error)                   { return nil, errors.ErrUnsupported }
-func setPerm(int, int, int, int) error        { return errors.ErrUnsupported }
+func shmget(Key, int, int) (int, error)        { return 0, errors.ErrUnsupported }
+func shmat(int, uintptr, int) (uintptr, error) { return 0, errors.ErrUnsupported }
+func shmdt(uintptr) error                      { return errors.ErrUnsupported }
+func shmctl(int, int) error                    { return errors.ErrUnsupported }
+func stat(int) (Info, error)                   { return Info{}, errors.ErrUnsupported }
+func statInto(*Info, int) error                { return errors.ErrUnsupported }
+func attachFlags(AttachOption) (int, error)    { return 0, errors.ErrUnsupported }
+func createFlags(CreateOption) (int, error)    { return 0, errors.ErrUnsupported }
+func populate([]byte, bool) error              { return errors.ErrUnsupported }
+func hugeHint(int, syscall.Errno) error        { return errors.ErrUnsupported }
+func limits() (LimitInfo, error)               { return LimitInfo{}, errors.ErrUnsupported }
+func usage() (UsageInfo, error)                { return UsageInfo{}, errors.ErrUnsupported }
+func lock(int, bool) error                     { return errors.ErrUnsupported }
+func list() ([]Info, error)                    { return nil, errors.ErrUnsupported }
+func ipcSet(int, uint32, uint32, uint32) error { return errors.ErrUnsupported }

@@ -17,16 +17,6 @@ func shmget(key Key, size, flag int) (int, error) {
 	return unix.SysvShmGet(int(int32(key)), size, flag)
 }
 
-// shmat attaches with x/sys/unix, which reads the size back with IPC_STAT, so the
-// slice has the size the kernel has, whatever the caller believed.
-func shmat(id int, addr uintptr, flag int) ([]byte, error) {
-	return unix.SysvShmAttach(id, addr, flag)
-}
-
-func shmdt(b []byte) error {
-	return unix.SysvShmDetach(firstByte(b))
-}
-
 func shmctl(id, cmd int) error {
 	_, err := unix.SysvShmCtl(id, cmd, nil)
 	return err
@@ -37,40 +27,18 @@ func stat(id int) (info Info, err error) {
 	return info, err
 }
 
-// statInto fills *info in place: Stat is called in loops, and Info is large to copy.
-func statInto(info *Info, id int) error {
+// ipcSet sets the owner, group and permission bits of segment id at once, as IPC_SET
+// takes them: the kernel reads only these fields of the struct it is given.
+func ipcSet(id int, uid, gid uint32, perm uint32) error {
 	var d unix.SysvShmDesc
-	if _, err := unix.SysvShmCtl(id, unix.IPC_STAT, &d); err != nil {
-		return err
-	}
-	descInto(info, &d)
-	info.ID = id
-	return nil
-}
-
-// setPerm changes the owner, group and mode of a segment with IPC_SET, keeping what is
-// -1. The kernel takes all three at once, so the others are read first with IPC_STAT; a
-// concurrent IPC_SET by another process between the two can be lost.
-func setPerm(id, uid, gid, mode int) error {
-	var d unix.SysvShmDesc
-	if _, err := unix.SysvShmCtl(id, unix.IPC_STAT, &d); err != nil {
-		return err
-	}
-	if uid >= 0 {
-		d.Perm.Uid = uint32(uid)
-	}
-	if gid >= 0 {
-		d.Perm.Gid = uint32(gid)
-	}
-	if mode >= 0 {
-		setPermBits(&d.Perm.Mode, mode)
-	}
+	d.Perm.Uid, d.Perm.Gid = uid, gid
+	setPermBits(&d.Perm.Mode, perm)
 	_, err := unix.SysvShmCtl(id, unix.IPC_SET, &d)
 	return err
 }
 
 // setPermBits sets the low 9 bits of a mode field, which is 16 or 32 bits wide depending
 // on the platform.
-func setPermBits[T uint16 | uint32](m *T, perm int) {
+func setPermBits[T uint16 | uint32](m *T, perm uint32) {
 	*m = *m&^0o777 | T(perm&0o777)
 }

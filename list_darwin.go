@@ -1,0 +1,7 @@
+//go:build darwin && !ios
+
+package shm
+
+import "errors"
+
+func list() ([]Info, error) { return nil, errors.ErrUnsupported }

@@ -1,0 +1,9 @@
+//go:build darwin && !ios
+
+package shm
+
+// populate touches every page: darwin has no MADV_POPULATE_*.
+func populate(b []byte, _ bool) error {
+	touch(b)
+	return nil
+}
