@@ -159,20 +159,28 @@ func TestReadOnlyWriteKillsWithSIGSEGV(t *testing.T) {
 	}
 }
 
+// dropToNobody makes this process uid and gid 65534 with no other groups.
+func dropToNobody() error {
+	if err := syscall.Setgroups(nil); err != nil {
+		return fmt.Errorf("setgroups: %w", err)
+	}
+	if err := syscall.Setgid(65534); err != nil {
+		return fmt.Errorf("setgid: %w", err)
+	}
+	if err := syscall.Setuid(65534); err != nil {
+		return fmt.Errorf("setuid: %w", err)
+	}
+	if os.Getuid() != 65534 || os.Geteuid() != 65534 {
+		return fmt.Errorf("still uid %d euid %d", os.Getuid(), os.Geteuid())
+	}
+	return nil
+}
+
 // childNobody drops to uid and gid 65534 and checks what that user may do with the
 // segments SHM_PRIVATE_ID (0600) and SHM_PUBLIC_ID (0644).
 func childNobody() int {
-	if err := syscall.Setgroups(nil); err != nil {
-		return proctest.Fail("setgroups: %v", err)
-	}
-	if err := syscall.Setgid(65534); err != nil {
-		return proctest.Fail("setgid: %v", err)
-	}
-	if err := syscall.Setuid(65534); err != nil {
-		return proctest.Fail("setuid: %v", err)
-	}
-	if os.Getuid() != 65534 || os.Geteuid() != 65534 {
-		return proctest.Fail("still uid %d euid %d", os.Getuid(), os.Geteuid())
+	if err := dropToNobody(); err != nil {
+		return proctest.Fail("%v", err)
 	}
 	private := mustAtoi(os.Getenv("SHM_PRIVATE_ID"))
 	public := mustAtoi(os.Getenv("SHM_PUBLIC_ID"))

@@ -5,6 +5,7 @@ package shm_test
 import (
 	"errors"
 	"io/fs"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -175,6 +176,22 @@ func TestBadInput(t *testing.T) {
 			b := attach(t, seg)
 			return shm.Detach(b[1:])
 		}, []error{fs.ErrInvalid}, ""},
+		// The kernel's ids are 32 bits: 2^32 + id must not reach the id.
+		{"FromIDAboveInt32", func() error { _, err := shm.FromID(beyond32(int64(seg.ID()) + 1<<32)); return err },
+			[]error{fs.ErrInvalid}, ""},
+		{"ChownUIDAbove32Bits", func() error { return seg.Chown(beyond32(1<<32), -1) },
+			[]error{fs.ErrInvalid}, ""},
+		{"ChownGIDAllOnes", func() error { return seg.Chown(-1, beyond32(math.MaxUint32)) },
+			[]error{fs.ErrInvalid}, ""},
+		{"DetachZeroCapacityTail", func() error {
+			b := attach(t, seg)
+			before := mustStat(t, seg).Attached
+			err := shm.Detach(b[len(b):])
+			if n := mustStat(t, seg).Attached; n != before {
+				t.Errorf("Detach of the tail left %d attachments of %d", n, before)
+			}
+			return err
+		}, []error{fs.ErrInvalid}, ""},
 		{"FtokMissingPath", func() error { _, err := shm.Ftok("/no/such/file", 1); return err },
 			[]error{fs.ErrNotExist, syscall.ENOENT}, "shm: ftok path /no/such/file: no such file or directory"},
 		{"FtokZeroProjID", func() error { _, err := shm.Ftok(".", 0x100); return err },
@@ -206,6 +223,14 @@ func TestBadInput(t *testing.T) {
 	if _, err := seg.Stat(); err != nil {
 		t.Fatalf("the segment did not survive the bad calls: %v", err)
 	}
+}
+
+// beyond32 returns v where int holds it, and -2, which is as invalid, where it does not.
+func beyond32(v int64) int {
+	if math.MaxInt == math.MaxInt32 {
+		return -2
+	}
+	return int(v)
 }
 
 // The zero Segment names no segment: it must never act on shmid 0, which can be real.

@@ -1,0 +1,186 @@
+//go:build linux
+
+package shm_test
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+
+	"github.com/go-sysv/shm"
+	"github.com/go-sysv/shm/internal/proctest"
+)
+
+// These tests prove that errors tell the truth: what failed, and why, where the kernel's
+// errno alone says something else.
+
+// childChurn makes and removes the segment of SHM_KEY as fast as it can until its
+// standard input ends, removing also what the parent's Open made.
+func childChurn() int {
+	key := shm.Key(mustAtoi(os.Getenv("SHM_KEY")))
+	var stop atomic.Bool
+	go func() {
+		proctest.Hear()
+		stop.Store(true)
+	}()
+	proctest.Say("churning")
+	for !stop.Load() {
+		seg, err := shm.Create(key, 4096, 0o600)
+		if errors.Is(err, fs.ErrExist) {
+			seg, err = shm.Get(key)
+		}
+		if err == nil {
+			seg.Remove()
+		}
+	}
+	return 0
+}
+
+// Open creates the segment or opens the one that exists; when another process removes
+// it between the two, Open must try again, not report that nothing exists.
+func TestOpenUnderChurnAlwaysOpensSomething(t *testing.T) {
+	key := freeKey(t)
+	t.Cleanup(func() {
+		if seg, err := shm.Get(key); err == nil {
+			seg.Remove()
+		}
+	})
+	c := proctest.Start(t, "churn", fmt.Sprintf("SHM_KEY=%d", key))
+	c.Expect("churning")
+	for i := range 20000 {
+		seg, err := shm.Open(key, 4096, 0o600)
+		if err != nil {
+			t.Fatalf("Open %d under churn: %v", i, err)
+		}
+		if seg.Size() != 4096 {
+			t.Fatalf("Open %d: size %d", i, seg.Size())
+		}
+	}
+	c.Send("stop")
+	c.WaitOK()
+}
+
+// childUnmapped runs in a user namespace that maps only uid and gid 0. The kernel
+// refuses to make a uid it cannot map the owner (EINVAL): that must be reported as a
+// refused argument, not as a segment that does not exist.
+func childUnmapped() int {
+	seg, err := childSegment()
+	if err != nil {
+		return proctest.Fail("%v", err)
+	}
+	err = seg.Chown(1000, -1)
+	proctest.Say("%v", err)
+	if !errors.Is(err, fs.ErrInvalid) || errors.Is(err, fs.ErrNotExist) {
+		return proctest.Fail("Chown to an unmapped uid: %v, want fs.ErrInvalid and not fs.ErrNotExist", err)
+	}
+	return 0
+}
+
+func TestChownToUnmappedUIDIsInvalidNotMissing(t *testing.T) {
+	if os.Getuid() != 0 {
+		t.Skip("needs root to start a child in a user namespace that maps uid 0 only")
+	}
+	seg := newSegment(t, shm.Private, 4096, 0o600)
+	c := proctest.StartWith(t, "unmapped", func(cmd *exec.Cmd) {
+		cmd.SysProcAttr = &syscall.SysProcAttr{
+			Cloneflags:  syscall.CLONE_NEWUSER,
+			UidMappings: []syscall.SysProcIDMap{{ContainerID: 0, HostID: 0, Size: 1}},
+			GidMappings: []syscall.SysProcIDMap{{ContainerID: 0, HostID: 0, Size: 1}},
+		}
+	}, idEnv(seg))
+	msg := c.ReadLine()
+	c.WaitOK()
+	if !strings.Contains(msg, "exists") {
+		t.Errorf("error %q does not say that the segment exists", msg)
+	}
+	if info := mustStat(t, seg); info.UID != 0 {
+		t.Fatalf("owner is %d after a refused Chown", info.UID)
+	}
+}
+
+// childLimits runs in an IPC namespace of its own, lowers SHMMNI and then SHMALL
+// there, and reports the errors of the Create that each makes fail.
+func childLimits() int {
+	write := func(name, value string) bool {
+		return os.WriteFile("/proc/sys/kernel/"+name, []byte(value), 0) == nil
+	}
+	if !write("shmmni", "1") {
+		return proctest.Fail("cannot lower kernel.shmmni")
+	}
+	first, err := shm.Create(shm.Private, 4096, 0o600)
+	if err != nil {
+		return proctest.Fail("%v", err)
+	}
+	_, err = shm.Create(shm.Private, 4096, 0o600)
+	proctest.Say("%v", err)
+	first.Remove()
+	if !write("shmmni", "4096") || !write("shmall", "4") {
+		return proctest.Fail("cannot set kernel.shmmni and kernel.shmall")
+	}
+	_, err = shm.Create(shm.Private, 8*4096, 0o600)
+	proctest.Say("%v", err)
+	return 0
+}
+
+func TestOutOfSpaceNamesTheLimit(t *testing.T) {
+	if os.Getuid() != 0 {
+		t.Skip("needs root for an IPC namespace of its own with lowered limits")
+	}
+	if os.Getpagesize() != 4096 {
+		t.Skip("the expected messages count 4 KiB pages")
+	}
+	c := proctest.StartWith(t, "limits", newIPCNamespace)
+	for _, want := range []string{
+		"shm: create key 0x00000000: all 1 segment ids are in use (SHMMNI, sysctl kernel.shmmni) (no space left on device)",
+		"shm: create key 0x00000000: 8 more pages would exceed the kernel's SHMALL of 4 pages for all segments, 0 in use (sysctl kernel.shmall) (no space left on device)",
+	} {
+		if got := c.ReadLine(); got != want {
+			t.Errorf("error is\n%q\nwant\n%q", got, want)
+		}
+	}
+	c.WaitOK()
+}
+
+// childOwnerNoRead drops to uid 65534, makes a segment whose mode denies its owner
+// everything, and changes it back: the kernel lets the owner IPC_SET without read
+// permission, so the library must not need IPC_STAT to do it.
+func childOwnerNoRead() int {
+	if err := dropToNobody(); err != nil {
+		return proctest.Fail("%v", err)
+	}
+	seg, err := shm.Create(shm.Private, 4096, 0o000)
+	if err != nil {
+		return proctest.Fail("%v", err)
+	}
+	defer seg.Remove()
+	if err := seg.Chmod(0o200); err != nil {
+		return proctest.Fail("Chmod of its own 0000 segment: %v", err)
+	}
+	if err := seg.Chown(-1, 65534); err != nil {
+		return proctest.Fail("Chown of its own 0200 segment: %v", err)
+	}
+	info, err := seg.Stat()
+	if err != nil || info.Mode != 0o200 || info.UID != 65534 {
+		return proctest.Fail("Stat: %+v, %v; want mode 0200 and owner 65534", info, err)
+	}
+	if err := seg.Remove(); err != nil {
+		return proctest.Fail("Remove of its own 0200 segment: %v", err)
+	}
+	proctest.Say("checked")
+	return 0
+}
+
+func TestOwnerWithoutReadCanChmodChownRemove(t *testing.T) {
+	if os.Getuid() != 0 {
+		t.Skip("needs root to start a child that drops to uid 65534 (root reads every segment)")
+	}
+	c := proctest.Start(t, "ownernoread")
+	c.Expect("checked")
+	c.WaitOK()
+}
