@@ -36,9 +36,13 @@
 // shares with other processes. Mistakes with it do not panic, they crash the process
 // with a fault that recover cannot catch (unless runtime/debug.SetPanicOnFault is on):
 //
-//   - Using the slice, or any slice or pointer taken from it, after [Detach] touches an
-//     unmapped address and kills the process with SIGSEGV ("unexpected fault address"),
-//     or worse, silently reads or writes whatever was mapped there since.
+//   - Using the slice, or any slice or pointer taken from it (a [View] pointer
+//     included), after [Detach] touches an unmapped address and kills the process
+//     with SIGSEGV ("unexpected fault address"); or, once the kernel has given the
+//     address to a later mapping (a later Attach often gets the same one), silently
+//     reads or writes that mapping instead.
+//   - Detaching a slice twice is like closing a file descriptor twice: if a later
+//     Attach got the same address in between, the second [Detach] unmaps that one.
 //   - Writing through a slice attached with [ReadOnly] kills the process with SIGSEGV.
 //   - Never store a Go pointer (a pointer, slice, string, map, channel, interface or
 //     func value) in shared memory. The garbage collector does not scan it, so the

@@ -12,7 +12,8 @@ import (
 // interface anywhere inside it): such a T is an error wrapping fs.ErrInvalid.
 //
 // The pointer is valid only while b stays attached: after Detach, using it crashes the
-// process like using b does. Other processes can change the fields at any time; use
+// process, or, once a later mapping has been given the address, reads and writes that
+// mapping instead, exactly as using b would. Other processes can change the fields at any time; use
 // sync/atomic (atomic.LoadInt32(&v.Count)) for fields that are shared without a lock,
 // and check the Go layout against the C one (unsafe.Offsetof, unsafe.Sizeof). On 32-bit
 // platforms Go aligns 64-bit fields to 4 bytes only, but 64-bit atomic operations need
