@@ -15,17 +15,18 @@ const (
 	// ReadOnly attaches for reading only (SHM_RDONLY); it needs only read permission.
 	// Writing through the slice kills the process with SIGSEGV.
 	ReadOnly AttachOption = 1 << iota
-	// Exec attaches with execute permission (SHM_EXEC, Linux only).
+	// Exec attaches with execute permission too (SHM_EXEC; Linux only,
+	// errors.ErrUnsupported elsewhere). It needs the segment's x permission bit for the
+	// caller, as ReadOnly needs r and the default needs r and w.
 	Exec
-	// Populate pre-faults every page at attach time, so the first touch of each page
-	// does not fault: madvise(2) MADV_POPULATE_WRITE (MADV_POPULATE_READ with ReadOnly)
-	// on Linux 5.14 and later, and reading one byte of every page elsewhere. Attaching
-	// takes longer, but attaching and walking a large segment whose pages another
-	// process has filled is faster in all: 1.4x on this project's test machine
-	// (BENCHMARKS.md), where the kernel's own work per page dominates; machines where a
-	// page fault costs more gain more. For a new segment, where the kernel must zero every
-	// page, it gains nothing. It allocates the pages of a new segment, so its full size
-	// counts against memory at once.
+	// Populate pre-faults every page at attach time, so that the first touch of each
+	// page, read or write, does not fault: madvise(2) MADV_POPULATE_READ on Linux 5.14
+	// and later, and reading one byte of every page elsewhere.
+	// Attaching takes longer, but attaching and walking a large segment whose pages
+	// another process has filled takes less in all, the more so where a page fault
+	// costs more. For a new segment, where the kernel must zero every page anyway, it
+	// gains little. It allocates the pages of a new segment, so its full size counts
+	// against memory at once.
 	Populate
 	// Round lets [Segment.AttachAt] round an unaligned address down to a multiple of
 	// SHMLBA (SHM_RND).
@@ -97,7 +98,7 @@ func (s *Segment) attach(addr uintptr, opts []AttachOption) ([]byte, error) {
 	}
 	b := bytesAt(p, s.size)
 	if o&Populate != 0 {
-		if err := populate(b, o&ReadOnly != 0); err != nil {
+		if err := populate(b); err != nil {
 			shmdt(p)
 			return nil, idError("attach", s.id, err)
 		}

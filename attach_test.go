@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -86,6 +87,58 @@ func TestPopulatePrefaults(t *testing.T) {
 		}
 		shm.Detach(b)
 		shm.Detach(p)
+	}
+}
+
+// threadMinorFaults returns the minor page faults of the calling thread so far.
+func threadMinorFaults(t *testing.T) int {
+	t.Helper()
+	data, err := os.ReadFile("/proc/thread-self/stat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(data), ") ")
+	fields := strings.Fields(rest)
+	if !ok || len(fields) < 8 {
+		t.Fatalf("cannot parse /proc/thread-self/stat: %q", data)
+	}
+	n, err := strconv.Atoi(fields[7]) // minflt, the 10th field of the line
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// Populate must leave every page mapped for writing too: a write to each page after it
+// must not fault, where it faults once a page without it.
+func TestPopulateLeavesPagesWritable(t *testing.T) {
+	const size = 4 << 20
+	page := os.Getpagesize()
+	seg := newSegment(t, shm.Private, size, 0o600)
+	fill := attach(t, seg)
+	for i := 0; i < size; i += page {
+		fill[i] = 1 // the pages exist, as a writer left them
+	}
+	runtime.LockOSThread() // the fault counts are this thread's
+	defer runtime.UnlockOSThread()
+	for _, tc := range []struct {
+		name      string
+		opts      []shm.AttachOption
+		maxFaults int
+	}{
+		{"Populate", []shm.AttachOption{shm.Populate}, 8},
+		{"Plain", nil, size / page},
+	} {
+		b := attach(t, seg, tc.opts...)
+		before := threadMinorFaults(t)
+		for i := 0; i < size; i += page {
+			b[i] = 2
+		}
+		faults := threadMinorFaults(t) - before
+		if faults > tc.maxFaults || tc.opts == nil && faults < size/page/2 {
+			t.Errorf("%s: writing %d pages took %d faults", tc.name, size/page, faults)
+		}
+		shm.Detach(b)
 	}
 }
 

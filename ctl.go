@@ -64,17 +64,20 @@ func (s *Segment) setPerm(op string, uid, gid, mode int) error {
 	return nil
 }
 
-// Lock keeps the segment's pages in memory, never swapped (shmctl(2) SHM_LOCK; Linux
-// only). Pages are not faulted in by locking: attach with Populate for that. It needs
-// CAP_IPC_LOCK, or to be the owner or creator with RLIMIT_MEMLOCK room for the segment
-// (fs.ErrPermission otherwise, ENOMEM when over the limit). Stat reports Locked.
-func (s *Segment) Lock() error {
-	return s.lock("lock", true)
+// LockMemory pins the segment's pages in memory, so they are never swapped out
+// (shmctl(2) SHM_LOCK; Linux only, errors.ErrUnsupported elsewhere). It is not mutual
+// exclusion: for that, see the sem package's Mutex. Pages are not faulted in by
+// locking: attach with Populate for that. It needs CAP_IPC_LOCK, or to be the owner or
+// creator with RLIMIT_MEMLOCK room for the segment (fs.ErrPermission otherwise, ENOMEM
+// when over the limit). Stat reports Locked.
+func (s *Segment) LockMemory() error {
+	return s.lock("lockmemory", true)
 }
 
-// Unlock lets the segment's pages be swapped again (shmctl(2) SHM_UNLOCK; Linux only).
-func (s *Segment) Unlock() error {
-	return s.lock("unlock", false)
+// UnlockMemory lets the segment's pages be swapped again (shmctl(2) SHM_UNLOCK; Linux
+// only, errors.ErrUnsupported elsewhere).
+func (s *Segment) UnlockMemory() error {
+	return s.lock("unlockmemory", false)
 }
 
 func (s *Segment) lock(op string, on bool) error {

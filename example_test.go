@@ -222,13 +222,13 @@ func ExampleSegment_Chmod() {
 
 // A process that must never wait for a page of the segment to come back from swap
 // locks it, then pre-faults it.
-func ExampleSegment_Lock() {
+func ExampleSegment_LockMemory() {
 	seg, err := shm.Create(shm.Private, 1<<20, 0o600)
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer seg.Remove()
-	if err := seg.Lock(); err != nil {
+	if err := seg.LockMemory(); err != nil {
 		log.Fatal(err) // needs CAP_IPC_LOCK or room under RLIMIT_MEMLOCK
 	}
 	b, err := seg.Attach(shm.Populate)

@@ -69,7 +69,7 @@ func childReuse() int {
 		check(tc.name+": Stat", err)
 		check(tc.name+": Chmod", old.Chmod(0o666))
 		check(tc.name+": Chown", old.Chown(1, 1))
-		check(tc.name+": Lock", old.Lock())
+		check(tc.name+": Lock", old.LockMemory())
 		check(tc.name+": Remove", old.Remove())
 
 		info, err := seg.Stat()

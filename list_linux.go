@@ -3,17 +3,17 @@
 package shm
 
 import (
-	"bufio"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
-	"sort"
-	"strconv"
-	"strings"
+	"slices"
 	"syscall"
 
+	"github.com/go-sysv/shm/internal/proctable"
 	"golang.org/x/sys/unix"
 )
 
@@ -26,89 +26,90 @@ func list() ([]Info, error) {
 		return nil, err
 	}
 	defer f.Close()
-	return parseProcShm(f)
+	var use shmInfoDesc
+	unix.SysvShmCtl(0, shmInfo, descOf(&use)) // a hint for the size of the list only
+	return parseProcShm(f, int(max(use.usedIDs, 0)))
 }
 
-// parseProcShm reads the table of /proc/sysvipc/shm. Columns are found by the names in
-// its header line, so older kernels without rss and swap, or newer ones with more
-// columns, read as well; key, shmid, perms and size must be there.
-func parseProcShm(r io.Reader) ([]Info, error) {
-	sc := bufio.NewScanner(r)
-	if !sc.Scan() {
-		if err := sc.Err(); err != nil {
+// The columns of /proc/sysvipc/shm that Info holds; the first four must be there.
+var shmColumns = []string{"key", "shmid", "perms", "size", "cpid", "lpid", "nattch",
+	"uid", "gid", "cuid", "cgid", "atime", "dtime", "ctime", "rss", "swap"}
+
+const (
+	colKey = iota
+	colShmid
+	colPerms
+	colSize
+	colCpid
+	colLpid
+	colNattch
+	colUID
+	colGID
+	colCUID
+	colCGID
+	colAtime
+	colDtime
+	colCtime
+	colRss
+	colSwap
+)
+
+// parseProcShm reads the table of /proc/sysvipc/shm, sized for about n segments.
+// Older kernels without rss and swap read as well (Resident and Swapped are then -1).
+func parseProcShm(r io.Reader, n int) ([]Info, error) {
+	t, err := proctable.NewReader(r, "/proc/sysvipc/shm", shmColumns, colSize+1)
+	if err != nil {
+		return nil, err
+	}
+	infos := make([]Info, 0, n+n/8+4)
+	for {
+		ok, err := t.Next()
+		if err != nil {
 			return nil, err
 		}
-		return nil, errors.New("/proc/sysvipc/shm: empty")
-	}
-	col := make(map[string]int)
-	for i, name := range strings.Fields(sc.Text()) {
-		col[name] = i
-	}
-	for _, name := range []string{"key", "shmid", "perms", "size"} {
-		if _, ok := col[name]; !ok {
-			return nil, fmt.Errorf("/proc/sysvipc/shm: no %q column in the header %q", name, sc.Text())
+		if !ok {
+			break
 		}
-	}
-	var infos []Info
-	for line := 2; sc.Scan(); line++ {
-		fields := strings.Fields(sc.Text())
-		if len(fields) == 0 {
-			continue
+		id, perms := t.Int(colShmid), t.Int(colPerms)
+		if id < 0 || id > math.MaxInt32 {
+			return nil, fmt.Errorf("/proc/sysvipc/shm: shmid %d is out of range", id)
 		}
-		var bad error
-		num := func(name string, base int, missing int64) int64 {
-			i, ok := col[name]
-			if !ok || i >= len(fields) {
-				return missing
-			}
-			v, err := strconv.ParseInt(fields[i], base, 64)
-			if err != nil {
-				if u, uerr := strconv.ParseUint(fields[i], base, 64); uerr == nil {
-					return int64(min(u, 1<<63-1))
-				}
-				bad = fmt.Errorf("/proc/sysvipc/shm line %d: column %s: %w", line, name, err)
-			}
-			return v
+		rss, swap := int64(-1), int64(-1)
+		if t.Has(colRss) {
+			rss = max(t.Int(colRss), -1)
 		}
-		perms := num("perms", 8, 0)
-		info := Info{
-			Key:        Key(uint32(num("key", 10, 0))),
-			ID:         int(num("shmid", 10, 0)),
-			Size:       max(num("size", 10, 0), 0),
+		if t.Has(colSwap) {
+			swap = max(t.Int(colSwap), -1)
+		}
+		infos = append(infos, Info{
+			Key:        Key(uint32(t.Int(colKey))),
+			ID:         int(id),
+			Size:       max(t.Int(colSize), 0),
 			Mode:       fs.FileMode(perms & 0o777),
 			Removed:    perms&shmDest != 0,
 			Locked:     perms&shmLocked != 0,
-			CreatorPID: int(num("cpid", 10, 0)),
-			LastPID:    int(num("lpid", 10, 0)),
-			Attached:   int(num("nattch", 10, 0)),
-			UID:        int(num("uid", 10, 0)),
-			GID:        int(num("gid", 10, 0)),
-			CUID:       int(num("cuid", 10, 0)),
-			CGID:       int(num("cgid", 10, 0)),
-			LastAttach: unixTime(num("atime", 10, 0)),
-			LastDetach: unixTime(num("dtime", 10, 0)),
-			LastChange: unixTime(num("ctime", 10, 0)),
-			Resident:   max(num("rss", 10, -1), -1),
-			Swapped:    max(num("swap", 10, -1), -1),
-		}
-		for _, name := range []string{"key", "shmid", "perms", "size"} {
-			if col[name] >= len(fields) {
-				bad = fmt.Errorf("/proc/sysvipc/shm line %d: no %s in %q", line, name, sc.Text())
-			}
-		}
-		if bad == nil && info.ID < 0 {
-			bad = fmt.Errorf("/proc/sysvipc/shm line %d: negative shmid in %q", line, sc.Text())
-		}
-		if bad != nil {
-			return nil, bad
-		}
-		infos = append(infos, info)
+			CreatorPID: clampID(t.Int(colCpid)),
+			LastPID:    clampID(t.Int(colLpid)),
+			Attached:   clampID(t.Int(colNattch)),
+			UID:        clampID(t.Int(colUID)),
+			GID:        clampID(t.Int(colGID)),
+			CUID:       clampID(t.Int(colCUID)),
+			CGID:       clampID(t.Int(colCGID)),
+			LastAttach: unixTime(t.Int(colAtime)),
+			LastDetach: unixTime(t.Int(colDtime)),
+			LastChange: unixTime(t.Int(colCtime)),
+			Resident:   rss,
+			Swapped:    swap,
+		})
 	}
-	if err := sc.Err(); err != nil {
-		return nil, err
-	}
-	sort.Slice(infos, func(i, j int) bool { return infos[i].ID < infos[j].ID })
+	slices.SortFunc(infos, func(a, b Info) int { return cmp.Compare(a.ID, b.ID) })
 	return infos, nil
+}
+
+// clampID converts a number of the table that the kernel keeps in 32 bits (a pid, uid
+// or count) to int, saturating where int is narrower than the text.
+func clampID(v int64) int {
+	return int(min(max(v, math.MinInt32), math.MaxUint32&math.MaxInt))
 }
 
 // listStat walks the kernel's table of segments with SHM_STAT_ANY, or with SHM_STAT

@@ -35,7 +35,7 @@ func TestListMatchesStat(t *testing.T) {
 	b := attach(t, plain)
 	b[0], b[4096] = 1, 1 // two pages resident
 	attach(t, removed)
-	if err := locked.Lock(); err != nil {
+	if err := locked.LockMemory(); err != nil {
 		t.Fatal(err)
 	}
 	if err := removed.Remove(); err != nil {
@@ -113,7 +113,7 @@ func TestParseProcShm(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := shm.ParseProcShm(strings.NewReader(tt.text))
+			got, err := shm.ParseProcShm(strings.NewReader(tt.text), 0)
 			if tt.isErr {
 				if err == nil {
 					t.Fatalf("no error, got %+v", got)
@@ -144,7 +144,7 @@ func FuzzParseProcShm(f *testing.F) {
 	f.Add("key shmid perms size\n1 2 600 4096\n")
 	f.Add("key shmid perms size rss swap\n-1 2 3777 18446744073709551615 -5 x\n")
 	f.Fuzz(func(t *testing.T, text string) {
-		infos, err := shm.ParseProcShm(strings.NewReader(text))
+		infos, err := shm.ParseProcShm(strings.NewReader(text), 0)
 		if err != nil {
 			return
 		}
@@ -264,14 +264,14 @@ func TestChmodChown(t *testing.T) {
 	}
 }
 
-func TestLockUnlock(t *testing.T) {
+func TestLockMemory(t *testing.T) {
 	seg := newSegment(t, shm.Private, 4096, 0o600)
 	for _, lock := range []bool{true, false} {
 		var err error
 		if lock {
-			err = seg.Lock()
+			err = seg.LockMemory()
 		} else {
-			err = seg.Unlock()
+			err = seg.UnlockMemory()
 		}
 		if err != nil {
 			t.Fatal(err)

@@ -3,7 +3,7 @@
 package shm
 
 // populate touches every page: darwin has no MADV_POPULATE_*.
-func populate(b []byte, _ bool) error {
+func populate(b []byte) error {
 	touch(b)
 	return nil
 }

@@ -8,16 +8,14 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// populate pre-faults b with MADV_POPULATE_WRITE (READ for a read-only attachment), which
-// maps every page in one call instead of one fault per page. Kernels before 5.14 do not
-// know the advice (EINVAL); there we touch the pages instead.
-func populate(b []byte, readOnly bool) error {
-	advice := unix.MADV_POPULATE_WRITE
-	if readOnly {
-		advice = unix.MADV_POPULATE_READ
-	}
+// populate pre-faults b with MADV_POPULATE_READ, which maps every page in one call
+// instead of one fault per page. A read fault on a shared mapping of a segment maps the
+// page writable where the attachment is, so writes after it do not fault either, and it
+// is faster than MADV_POPULATE_WRITE (BENCHMARKS.md). Kernels before 5.14 do not know
+// the advice (EINVAL); there the pages are touched instead.
+func populate(b []byte) error {
 	for {
-		err := unix.Madvise(b, advice)
+		err := unix.Madvise(b, unix.MADV_POPULATE_READ)
 		switch err {
 		case nil:
 			return nil

@@ -224,7 +224,7 @@ func childNobody() int {
 	expect("Remove of another user's segment", pub.Remove(), fs.ErrPermission)
 	expect("Chmod of another user's segment", pub.Chmod(0o666), fs.ErrPermission)
 	expect("Chown of another user's segment", pub.Chown(65534, 65534), fs.ErrPermission)
-	expect("Lock of another user's segment", pub.Lock(), fs.ErrPermission)
+	expect("Lock of another user's segment", pub.LockMemory(), fs.ErrPermission)
 
 	// A segment given to this user with Chown is this user's: read-write and chmod.
 	given, err := shm.FromID(mustAtoi(os.Getenv("SHM_GIVEN_ID")))

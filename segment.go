@@ -20,8 +20,8 @@ import (
 //
 // The kernel gives a removed segment's id to a later one. A handle therefore remembers
 // what the kernel reported of its segment that never changes (size, creator's pid,
-// user and group, and key), and before Attach, Stat, Remove, Chmod, Chown, Lock and
-// Unlock it reads them again (IPC_STAT) and refuses, with an error wrapping
+// user and group, and key), and before Attach, Stat, Remove, Chmod, Chown, LockMemory
+// and UnlockMemory it reads them again (IPC_STAT) and refuses, with an error wrapping
 // fs.ErrNotExist, to act on another segment that now has the id. Two windows remain: a
 // segment removed and its id reused between that check and the call that follows it
 // (microseconds; reuse of an id takes about four million segments, or a privileged

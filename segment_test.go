@@ -116,7 +116,7 @@ func TestBadInput(t *testing.T) {
 		msg  string // the whole message, when it is fixed
 	}{
 		{"CreateZeroSize", func() error { _, err := shm.Create(free, 0, 0o600); return err },
-			[]error{fs.ErrInvalid}, "shm: create key " + free.String() + ": size 0 is not positive: invalid argument"},
+			[]error{fs.ErrInvalid}, "shm: create key " + free.String() + ": size 0 is not positive (invalid argument)"},
 		{"CreateNegativeSize", func() error { _, err := shm.Create(free, -1, 0o600); return err },
 			[]error{fs.ErrInvalid}, ""},
 		{"OpenZeroSize", func() error { _, err := shm.Open(free, 0, 0o600); return err },
@@ -159,7 +159,7 @@ func TestBadInput(t *testing.T) {
 			return err
 		}, []error{fs.ErrInvalid}, ""},
 		{"DetachNil", func() error { return shm.Detach(nil) },
-			[]error{fs.ErrInvalid}, "shm: detach: nil slice: invalid argument"},
+			[]error{fs.ErrInvalid}, "shm: detach: nil slice (invalid argument)"},
 		{"DetachGoMemory", func() error { return shm.Detach(make([]byte, 4096)) },
 			[]error{fs.ErrInvalid, syscall.EINVAL}, ""},
 		{"DetachTwice", func() error {
@@ -243,7 +243,7 @@ func TestZeroSegmentIsUseless(t *testing.T) {
 		_, aerr := s.Attach()
 		_, serr := s.Stat()
 		for name, err := range map[string]error{"Attach": aerr, "Stat": serr, "Remove": s.Remove(),
-			"Chmod": s.Chmod(0o600), "Chown": s.Chown(0, 0), "Lock": s.Lock(), "Unlock": s.Unlock()} {
+			"Chmod": s.Chmod(0o600), "Chown": s.Chown(0, 0), "LockMemory": s.LockMemory(), "UnlockMemory": s.UnlockMemory()} {
 			if !errors.Is(err, fs.ErrInvalid) || !strings.Contains(err.Error(), "zero Segment") {
 				t.Errorf("%s of a zero Segment: %v, want fs.ErrInvalid", name, err)
 			}

@@ -26,7 +26,7 @@ type Info struct {
 	LastChange time.Time // creation or last IPC_SET; zero if never
 
 	Removed bool // marked for removal (SHM_DEST): gone with the last detach
-	Locked  bool // locked in memory (SHM_LOCKED), see Segment.Lock
+	Locked  bool // locked in memory (SHM_LOCKED), see Segment.LockMemory
 
 	// Resident and Swapped are the bytes of the segment in memory and in swap. Only
 	// List fills them in (from /proc/sysvipc/shm); Stat leaves them -1.

@@ -21,7 +21,7 @@ func stat(int) (Info, error)                   { return Info{}, errors.ErrUnsupp
 func statInto(*Info, int) error                { return errors.ErrUnsupported }
 func attachFlags(AttachOption) (int, error)    { return 0, errors.ErrUnsupported }
 func createFlags(CreateOption) (int, error)    { return 0, errors.ErrUnsupported }
-func populate([]byte, bool) error              { return errors.ErrUnsupported }
+func populate([]byte) error                    { return errors.ErrUnsupported }
 func hugeHint(int, syscall.Errno) error        { return errors.ErrUnsupported }
 func limits() (LimitInfo, error)               { return LimitInfo{}, errors.ErrUnsupported }
 func usage() (UsageInfo, error)                { return UsageInfo{}, errors.ErrUnsupported }

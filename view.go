@@ -21,16 +21,18 @@ import (
 func View[T any](b []byte, off int) (*T, error) {
 	t := reflect.TypeFor[T]()
 	if off < 0 || off > len(b) || int(t.Size()) > len(b)-off {
-		return nil, invalid("a %v of %d bytes at offset %d does not fit in %d bytes", t, t.Size(), off, len(b))
+		return nil, viewError(invalid("a %v of %d bytes at offset %d does not fit in %d bytes", t, t.Size(), off, len(b)))
 	}
 	if addr := sliceAddr(b) + uintptr(off); addr%uintptr(t.Align()) != 0 {
-		return nil, invalid("offset %d (address %#x) is not aligned to %d bytes for %v", off, addr, t.Align(), t)
+		return nil, viewError(invalid("offset %d (address %#x) is not aligned to %d bytes for %v", off, addr, t.Align(), t))
 	}
 	if p := pointerIn(t); p != "" {
-		return nil, invalid("%v holds Go pointers (%s), which must never be stored in shared memory", t, p)
+		return nil, viewError(invalid("%v holds Go pointers (%s), which must never be stored in shared memory", t, p))
 	}
 	return viewAt[T](b, off), nil
 }
+
+func viewError(err error) error { return &Error{Op: "view", ID: -1, Err: err} }
 
 // pointerIn names the first part of t that is or holds a Go pointer, or returns "".
 func pointerIn(t reflect.Type) string {

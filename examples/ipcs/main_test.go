@@ -66,12 +66,12 @@ func TestLinesEqualIpcs(t *testing.T) {
 		t.Fatal(err)
 	}
 	locked := create(4096, 0o604)
-	if err := locked.Lock(); err != nil {
+	if err := locked.LockMemory(); err != nil {
 		t.Fatal(err)
 	}
 	both := create(100, 0o666)
 	attach(both)
-	if err := both.Lock(); err != nil {
+	if err := both.LockMemory(); err != nil {
 		t.Fatal(err)
 	}
 	if err := both.Remove(); err != nil {

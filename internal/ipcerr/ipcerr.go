@@ -56,7 +56,8 @@ func (e explained) Error() string        { return e.msg + " (" + e.errno.Error()
 func (e explained) Unwrap() error        { return e.errno }
 func (e explained) Is(target error) bool { return e.kind != nil && target == e.kind }
 
-// Invalid returns an error for a bad argument that wraps fs.ErrInvalid.
+// Invalid returns the error for an argument rejected before any system call: EINVAL
+// as the kernel would have said, explained, matching fs.ErrInvalid.
 func Invalid(format string, args ...any) error {
-	return fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), fs.ErrInvalid)
+	return Explain(syscall.EINVAL, fs.ErrInvalid, format, args...)
 }

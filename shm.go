@@ -23,12 +23,24 @@
 // Guard it with the semaphores of the sem subpackage (sem.Mutex), or with atomic
 // operations on aligned words inside the segment.
 //
-// Errors are [*Error] values that carry the operation, the key or id and the errno, so
-// errors.Is works both with the errno (unix.EEXIST) and with the io/fs sentinels:
-// [fs.ErrExist] for a key that is taken, [fs.ErrNotExist] for a key or id that names no
-// segment (also one removed since), [fs.ErrPermission] for EACCES and EPERM, and
+// Errors are [*Error] values, in this package and in sem, msg and ring alike: they
+// carry the operation, the key or id and the errno, so errors.Is works both with the
+// errno (unix.EEXIST) and with the io/fs sentinels: [fs.ErrExist] for a key that is
+// taken, [fs.ErrNotExist] for a key or id that names no segment (also one removed
+// since, or whose id now names another), [fs.ErrPermission] for EACCES and EPERM, and
 // [fs.ErrInvalid] for bad arguments. On a system without System V shared memory every
-// function returns an error wrapping [errors.ErrUnsupported].
+// function returns an error wrapping [errors.ErrUnsupported]; where the kernel lacks
+// one option ([HugePages] on darwin, say), so does the call that asks for it.
+//
+// # Limits
+//
+// The kernel bounds the size of a segment (SHMMAX), their number (SHMMNI) and their
+// total pages (SHMALL); [Limits] reads them and the errors name the one that was met.
+// Linux's defaults are far above what most machines hold. darwin's are small: 4 MiB
+// for the largest segment (kern.sysv.shmmax), 32 segments (kern.sysv.shmmni), 8
+// attachments per process (kern.sysv.shmseg) and 1024 pages in all
+// (kern.sysv.shmall); raise them as root with sysctl(8), or in /etc/sysctl.conf to
+// keep them across restarts.
 //
 // # Safety
 //
