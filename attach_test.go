@@ -121,13 +121,16 @@ func TestPopulateLeavesPagesWritable(t *testing.T) {
 	}
 	runtime.LockOSThread() // the fault counts are this thread's
 	defer runtime.UnlockOSThread()
+	// The runtime can take a few faults of its own on this thread meanwhile, so the
+	// bounds are far apart: about none with Populate, one a page without it.
+	pages := size / page
 	for _, tc := range []struct {
 		name      string
 		opts      []shm.AttachOption
 		maxFaults int
 	}{
-		{"Populate", []shm.AttachOption{shm.Populate}, 8},
-		{"Plain", nil, size / page},
+		{"Populate", []shm.AttachOption{shm.Populate}, pages / 16},
+		{"Plain", nil, 2 * pages},
 	} {
 		b := attach(t, seg, tc.opts...)
 		before := threadMinorFaults(t)
@@ -135,8 +138,8 @@ func TestPopulateLeavesPagesWritable(t *testing.T) {
 			b[i] = 2
 		}
 		faults := threadMinorFaults(t) - before
-		if faults > tc.maxFaults || tc.opts == nil && faults < size/page/2 {
-			t.Errorf("%s: writing %d pages took %d faults", tc.name, size/page, faults)
+		if faults > tc.maxFaults || tc.opts == nil && faults < pages/2 {
+			t.Errorf("%s: writing %d pages took %d faults", tc.name, pages, faults)
 		}
 		shm.Detach(b)
 	}

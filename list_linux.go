@@ -14,6 +14,7 @@ import (
 	"syscall"
 
 	"github.com/go-sysv/shm/internal/proctable"
+	"github.com/go-sysv/shm/internal/sysv"
 	"golang.org/x/sys/unix"
 )
 
@@ -95,9 +96,9 @@ func parseProcShm(r io.Reader, n int) ([]Info, error) {
 			GID:        clampID(t.Int(colGID)),
 			CUID:       clampID(t.Int(colCUID)),
 			CGID:       clampID(t.Int(colCGID)),
-			LastAttach: unixTime(t.Int(colAtime)),
-			LastDetach: unixTime(t.Int(colDtime)),
-			LastChange: unixTime(t.Int(colCtime)),
+			LastAttach: sysv.Time(t.Int(colAtime)),
+			LastDetach: sysv.Time(t.Int(colDtime)),
+			LastChange: sysv.Time(t.Int(colCtime)),
 			Resident:   rss,
 			Swapped:    swap,
 		})

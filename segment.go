@@ -10,6 +10,7 @@ import (
 	"syscall"
 
 	"github.com/go-sysv/shm/internal/ipcerr"
+	"github.com/go-sysv/shm/internal/sysv"
 )
 
 // Segment is a handle on one System V shared memory segment: its id, the key it was
@@ -32,7 +33,7 @@ type Segment struct {
 	id    int
 	key   Key
 	size  int
-	ident identity
+	ident sysv.Identity
 	valid bool // false in the zero Segment, which names no segment (not shmid 0)
 }
 

@@ -49,15 +49,6 @@ func (s *Segment) Stat() (info Info, err error) {
 	return info, nil
 }
 
-// unixTime converts a kernel time in seconds to time.Time, keeping 0 as the zero Time
-// (the kernel's "never").
-func unixTime(sec int64) time.Time {
-	if sec == 0 {
-		return time.Time{}
-	}
-	return time.Unix(sec, 0)
-}
-
 // exists reports whether IPC_STAT finds a segment of this id (one the caller may not
 // read exists too).
 func exists(id int) bool {

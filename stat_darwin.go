@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"os"
 
+	"github.com/go-sysv/shm/internal/sysv"
 	"golang.org/x/sys/unix"
 )
 
@@ -39,9 +40,9 @@ func descInto(info *Info, d *unix.SysvShmDesc) {
 		CGID:       int(d.Perm.Cgid),
 		CreatorPID: int(d.Cpid),
 		LastPID:    int(d.Lpid),
-		LastAttach: unixTime(int64(le.Uint64(raw[44:]))),
-		LastDetach: unixTime(int64(le.Uint64(raw[52:]))),
-		LastChange: unixTime(int64(le.Uint64(raw[60:]))),
+		LastAttach: sysv.Time(int64(le.Uint64(raw[44:]))),
+		LastDetach: sysv.Time(int64(le.Uint64(raw[52:]))),
+		LastChange: sysv.Time(int64(le.Uint64(raw[60:]))),
 		Removed:    d.Perm.Mode&0o1000 != 0,
 		Resident:   -1,
 		Swapped:    -1,

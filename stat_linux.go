@@ -6,6 +6,7 @@ import (
 	"os"
 	"syscall"
 
+	"github.com/go-sysv/shm/internal/sysv"
 	"golang.org/x/sys/unix"
 )
 
@@ -97,9 +98,9 @@ func descInto(info *Info, d *unix.SysvShmDesc) {
 		CGID:       int(d.Perm.Cgid),
 		CreatorPID: int(d.Cpid),
 		LastPID:    int(d.Lpid),
-		LastAttach: unixTime(atime),
-		LastDetach: unixTime(dtime),
-		LastChange: unixTime(ctime),
+		LastAttach: sysv.Time(atime),
+		LastDetach: sysv.Time(dtime),
+		LastChange: sysv.Time(ctime),
 		Removed:    mode&shmDest != 0,
 		Locked:     mode&shmLocked != 0,
 		Resident:   -1,
