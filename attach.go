@@ -50,7 +50,7 @@ const (
 // alias each other. Release each with [Detach]; the kernel detaches whatever is left
 // when the process exits. See the package's Safety section for what crashes a process.
 func (s *Segment) Attach(opts ...AttachOption) ([]byte, error) {
-	return s.attach(0, opts)
+	return s.attach("attach", 0, opts)
 }
 
 // AttachAt is Attach at the given address, for the rare protocol that needs the segment
@@ -58,49 +58,49 @@ func (s *Segment) Attach(opts ...AttachOption) ([]byte, error) {
 // page size on most systems) unless [Round] is given, and must not overlap a mapping
 // unless [Remap] is given; either mistake is an error wrapping fs.ErrInvalid.
 func (s *Segment) AttachAt(addr uintptr, opts ...AttachOption) ([]byte, error) {
-	if err := s.usable("attach"); err != nil {
+	if err := s.usable("attachat"); err != nil {
 		return nil, err
 	}
 	if addr == 0 {
-		return nil, idError("attach", s.id, invalid("address is 0; use Attach to let the kernel choose"))
+		return nil, idError("attachat", s.id, invalid("address is 0; use Attach to let the kernel choose"))
 	}
-	return s.attach(addr, opts)
+	return s.attach("attachat", addr, opts)
 }
 
-func (s *Segment) attach(addr uintptr, opts []AttachOption) ([]byte, error) {
-	if err := s.usable("attach"); err != nil {
+func (s *Segment) attach(op string, addr uintptr, opts []AttachOption) ([]byte, error) {
+	if err := s.usable(op); err != nil {
 		return nil, err
 	}
 	var o AttachOption
 	for _, opt := range opts {
 		if opt&^allAttachOptions != 0 {
-			return nil, idError("attach", s.id, invalid("unknown attach option %#x", int(opt)))
+			return nil, idError(op, s.id, invalid("unknown attach option %#x", int(opt)))
 		}
 		o |= opt
 	}
 	if addr == 0 && o&(Round|Remap) != 0 {
-		return nil, idError("attach", s.id, invalid("Round and Remap need an address: use AttachAt"))
+		return nil, idError(op, s.id, invalid("Round and Remap need an address: use AttachAt"))
 	}
 	flag, err := attachFlags(o)
 	if err != nil {
-		return nil, idError("attach", s.id, err)
+		return nil, idError(op, s.id, err)
 	}
 	p, err := shmat(s.id, addr, flag)
 	if err != nil {
-		return nil, idError("attach", s.id, s.explainAttach(addr, err))
+		return nil, idError(op, s.id, s.explainAttach(addr, err))
 	}
 	// The id may name another segment than the handle's by now; while it is attached
 	// here its id cannot be reused, so what IPC_STAT says now is what was mapped.
 	var info Info
 	if err := s.current(&info); err != nil {
 		shmdt(p)
-		return nil, idError("attach", s.id, err)
+		return nil, idError(op, s.id, err)
 	}
 	b := bytesAt(p, s.size)
 	if o&Populate != 0 {
 		if err := populate(b); err != nil {
 			shmdt(p)
-			return nil, idError("attach", s.id, err)
+			return nil, idError(op, s.id, err)
 		}
 	}
 	return b, nil

@@ -142,7 +142,10 @@ func Create(key Key, size int, perm os.FileMode, opts ...CreateOption) (*Segment
 // bytes (an error names both sizes otherwise); the Segment then has the existing size,
 // which can be larger than size. Opening an existing segment checks perm against its
 // permissions as a request: asking for 0o600 on a segment this user may only read fails
-// with fs.ErrPermission, where [Get] and a [ReadOnly] attach succeed.
+// with fs.ErrPermission, where [Get] and a [ReadOnly] attach succeed. The options apply
+// only when Open creates: an existing segment is opened as it was made. If another
+// process removes the segment between Open's steps, Open tries again, so it fails with
+// fs.ErrNotExist only if that keeps happening.
 func Open(key Key, size int, perm os.FileMode, opts ...CreateOption) (*Segment, error) {
 	return create("open", key, size, perm, ipcCreat, opts)
 }
