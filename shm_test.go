@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io/fs"
 	"math/rand/v2"
+	"os"
 	"os/exec"
 	"syscall"
 	"testing"
@@ -94,6 +95,20 @@ func mustStat(t testing.TB, seg *shm.Segment) shm.Info {
 		t.Fatalf("Stat: %v", err)
 	}
 	return info
+}
+
+// sysctlOptIn names the environment variable with which whoever runs the tests lets them
+// change machine-wide settings (sysctls outside an IPC namespace of the test's own),
+// which the tests restore when they end. CONTRIBUTING.md names it; CI sets it.
+const sysctlOptIn = "SHM_TEST_SYSCTL"
+
+// needSysctlOptIn skips the test, saying which variable to set, unless whoever runs it
+// let tests change machine-wide settings such as the sysctl named.
+func needSysctlOptIn(t testing.TB, sysctl string) {
+	t.Helper()
+	if os.Getenv(sysctlOptIn) != "1" {
+		t.Skipf("changes the machine-wide %s; set %s=1 to let it (it restores the setting)", sysctl, sysctlOptIn)
+	}
 }
 
 // newIPCNamespace starts a child in an IPC namespace of its own, with its own segments
