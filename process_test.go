@@ -246,14 +246,14 @@ func TestPermissionsForAnotherUser(t *testing.T) {
 	}
 	private := newSegment(t, shm.Private, 4096, 0o600)
 	public := newSegment(t, shm.Private, 4096, 0o644)
-	exec := newSegment(t, shm.Private, 4096, 0o605)
+	executable := newSegment(t, shm.Private, 4096, 0o605)
 	given := newSegment(t, shm.Private, 4096, 0o600)
 	copy(attach(t, public), "public")
 	if err := given.Chown(65534, 65534); err != nil {
 		t.Fatal(err)
 	}
 	c := proctest.Start(t, "nobody", fmt.Sprintf("SHM_PRIVATE_ID=%d", private.ID()),
-		fmt.Sprintf("SHM_PUBLIC_ID=%d", public.ID()), fmt.Sprintf("SHM_EXEC_ID=%d", exec.ID()),
+		fmt.Sprintf("SHM_PUBLIC_ID=%d", public.ID()), fmt.Sprintf("SHM_EXEC_ID=%d", executable.ID()),
 		fmt.Sprintf("SHM_GIVEN_ID=%d", given.ID()))
 	c.Expect("checked")
 	c.WaitOK()
