@@ -53,7 +53,9 @@ func mappingOf(t *testing.T, b []byte) mapping {
 }
 
 func TestAttachOptionsMapAsAsked(t *testing.T) {
-	seg := newSegment(t, shm.Private, 4096, 0o600)
+	// Exec (SHM_EXEC) needs the x bit, as a file does; root's CAP_IPC_OWNER skips the
+	// check, so a segment without it would pass as root only.
+	seg := newSegment(t, shm.Private, 4096, 0o700)
 	tests := []struct {
 		opts  []shm.AttachOption
 		perms string
@@ -70,6 +72,30 @@ func TestAttachOptionsMapAsAsked(t *testing.T) {
 				t.Fatalf("mapping is %s, want %s", got, tt.perms)
 			}
 		})
+	}
+}
+
+// SHM_EXEC is refused to a user without the x bit, as shmat(2) says. Root is exempt
+// (CAP_IPC_OWNER); TestPermissionsForAnotherUser checks the x bit as uid 65534 from root.
+func TestExecNeedsTheXBit(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root attaches with SHM_EXEC whatever the mode (CAP_IPC_OWNER); TestPermissionsForAnotherUser checks the x bit as uid 65534")
+	}
+	seg := newSegment(t, shm.Private, 4096, 0o600)
+	for _, opts := range [][]shm.AttachOption{{shm.Exec}, {shm.ReadOnly, shm.Exec}} {
+		b, err := seg.Attach(opts...)
+		if err == nil {
+			shm.Detach(b)
+		}
+		if !errors.Is(err, fs.ErrPermission) {
+			t.Errorf("Attach(%v) of a 0600 segment: %v, want fs.ErrPermission", opts, err)
+		}
+	}
+	if err := seg.Chmod(0o500); err != nil {
+		t.Fatal(err)
+	}
+	if b := attach(t, seg, shm.ReadOnly, shm.Exec); mappingOf(t, b).perms != "r-xs" {
+		t.Fatalf("Attach(ReadOnly, Exec) of a 0500 segment maps %s, want r-xs", mappingOf(t, b).perms)
 	}
 }
 

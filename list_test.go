@@ -201,10 +201,7 @@ func childUsage() int {
 }
 
 func TestUsageInFreshNamespace(t *testing.T) {
-	if os.Getuid() != 0 {
-		t.Skip("needs root for a new IPC namespace")
-	}
-	c := proctest.StartWith(t, "usage", newIPCNamespace)
+	c := proctest.StartWith(t, "usage", ipcNamespace(t))
 	c.Expect("ok")
 	c.WaitOK()
 }

@@ -177,7 +177,8 @@ func dropToNobody() error {
 }
 
 // childNobody drops to uid and gid 65534 and checks what that user may do with the
-// segments SHM_PRIVATE_ID (0600) and SHM_PUBLIC_ID (0644).
+// segments SHM_PRIVATE_ID (0600), SHM_PUBLIC_ID (0644), SHM_EXEC_ID (0605) and
+// SHM_GIVEN_ID (0600, owned by this user).
 func childNobody() int {
 	if err := dropToNobody(); err != nil {
 		return proctest.Fail("%v", err)
@@ -221,6 +222,17 @@ func childNobody() int {
 	}
 	_, err = pub.Attach()
 	expect("read-write attach of a 0644 segment", err, fs.ErrPermission)
+	_, err = pub.Attach(shm.ReadOnly, shm.Exec)
+	expect("read-only exec attach of a 0644 segment (SHM_EXEC needs x)", err, fs.ErrPermission)
+	if ex, err := shm.FromID(mustAtoi(os.Getenv("SHM_EXEC_ID"))); err != nil {
+		expect("FromID of a 0605 segment", err, nil)
+	} else {
+		eb, err := ex.Attach(shm.ReadOnly, shm.Exec)
+		expect("read-only exec attach of a 0605 segment", err, nil)
+		if err == nil {
+			shm.Detach(eb)
+		}
+	}
 	expect("Remove of another user's segment", pub.Remove(), fs.ErrPermission)
 	expect("Chmod of another user's segment", pub.Chmod(0o666), fs.ErrPermission)
 	expect("Chown of another user's segment", pub.Chown(65534, 65534), fs.ErrPermission)
@@ -230,6 +242,8 @@ func childNobody() int {
 	given, err := shm.FromID(mustAtoi(os.Getenv("SHM_GIVEN_ID")))
 	expect("FromID of a segment given to this user", err, nil)
 	if err == nil {
+		_, err = given.Attach(shm.Exec)
+		expect("exec attach of this user's 0600 segment (SHM_EXEC needs x)", err, fs.ErrPermission)
 		gb, err := given.Attach()
 		expect("read-write attach of a segment given to this user", err, nil)
 		if err == nil {
@@ -248,13 +262,15 @@ func TestPermissionsForAnotherUser(t *testing.T) {
 	}
 	private := newSegment(t, shm.Private, 4096, 0o600)
 	public := newSegment(t, shm.Private, 4096, 0o644)
+	executable := newSegment(t, shm.Private, 4096, 0o605)
 	given := newSegment(t, shm.Private, 4096, 0o600)
 	copy(attach(t, public), "public")
 	if err := given.Chown(65534, 65534); err != nil {
 		t.Fatal(err)
 	}
 	c := proctest.Start(t, "nobody", fmt.Sprintf("SHM_PRIVATE_ID=%d", private.ID()),
-		fmt.Sprintf("SHM_PUBLIC_ID=%d", public.ID()), fmt.Sprintf("SHM_GIVEN_ID=%d", given.ID()))
+		fmt.Sprintf("SHM_PUBLIC_ID=%d", public.ID()), fmt.Sprintf("SHM_EXEC_ID=%d", executable.ID()),
+		fmt.Sprintf("SHM_GIVEN_ID=%d", given.ID()))
 	c.Expect("checked")
 	c.WaitOK()
 	if info := mustStat(t, given); info.Mode != 0o640 || string(attach(t, given)[:4]) != "mine" {
@@ -320,12 +336,9 @@ func childShmmax() int {
 }
 
 func TestSizeAboveSHMMAXNamesTheLimit(t *testing.T) {
-	if os.Getuid() != 0 {
-		t.Skip("needs root for a new IPC namespace with its own kernel.shmmax")
-	}
 	// A new IPC namespace has its own limits, so lowering SHMMAX there leaves the
 	// machine's untouched.
-	c := proctest.StartWith(t, "shmmax", newIPCNamespace)
+	c := proctest.StartWith(t, "shmmax", ipcNamespace(t))
 	msg := c.ReadLine()
 	c.WaitOK()
 	want := "shm: create key 0x00000000: size 2097152 is above the kernel's SHMMAX of 1048576 bytes (sysctl kernel.shmmax) (invalid argument)"

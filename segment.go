@@ -124,7 +124,7 @@ func createOptions(opts []CreateOption) (CreateOption, error) {
 }
 
 // Create makes a new segment of size bytes with permission bits perm (0o600 lets only
-// this user in; the bits mean what they mean for files, with x ignored), failing with an
+// this user in; the bits mean what they mean for files, and [Exec] needs x), failing with an
 // error wrapping fs.ErrExist if key is taken. It is shmget(2) with IPC_CREAT|IPC_EXCL.
 // With key [Private] it always makes a new segment that has no key. The new memory
 // reads as zeros.

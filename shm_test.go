@@ -6,9 +6,11 @@ import (
 	"errors"
 	"io/fs"
 	"math/rand/v2"
+	"os"
 	"os/exec"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/go-sysv/shm"
 	"github.com/go-sysv/shm/internal/proctest"
@@ -78,6 +80,19 @@ func freeKey(t testing.TB) shm.Key {
 	return 0
 }
 
+// checkKernelTime fails the test unless got, a time the kernel recorded in whole seconds,
+// falls between before and after, read from time.Now around the event. The kernel stamps
+// with its coarse clock (ktime_get_real_seconds), which a tick after a second begins can
+// still be in the second before, so both ends are taken to the second and widened by one.
+func checkKernelTime(t testing.TB, what string, got, before, after time.Time) {
+	t.Helper()
+	lo := before.Truncate(time.Second).Add(-time.Second)
+	hi := after.Truncate(time.Second).Add(time.Second)
+	if got.Before(lo) || got.After(hi) {
+		t.Errorf("%s = %v, want between %v and %v (the event's second, give or take one)", what, got, lo, hi)
+	}
+}
+
 func mustStat(t testing.TB, seg *shm.Segment) shm.Info {
 	t.Helper()
 	info, err := seg.Stat()
@@ -87,8 +102,46 @@ func mustStat(t testing.TB, seg *shm.Segment) shm.Info {
 	return info
 }
 
-// newIPCNamespace starts a child in an IPC namespace of its own, with its own segments
-// and limits, which it takes with it when it exits.
-func newIPCNamespace(cmd *exec.Cmd) {
-	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWIPC}
+// sysctlOptIn names the environment variable with which whoever runs the tests lets them
+// change machine-wide settings (sysctls outside an IPC namespace of the test's own),
+// which the tests restore when they end. CONTRIBUTING.md names it; CI sets it.
+const sysctlOptIn = "SHM_TEST_SYSCTL"
+
+// needSysctlOptIn skips the test, saying which variable to set, unless whoever runs it
+// let tests change machine-wide settings such as the sysctl named.
+func needSysctlOptIn(t testing.TB, sysctl string) {
+	t.Helper()
+	if os.Getenv(sysctlOptIn) != "1" {
+		t.Skipf("changes the machine-wide %s; set %s=1 to let it (it restores the setting)", sysctl, sysctlOptIn)
+	}
+}
+
+// ipcNamespace returns a setup for proctest.StartWith that starts the child in an IPC
+// namespace of its own, with its own segments and limits, which it takes with it when it
+// exits. Root makes one directly (CLONE_NEWIPC); another user makes it inside a user
+// namespace in which the child is root, and the test is skipped, saying why, where the
+// system allows that user no user namespace.
+func ipcNamespace(t *testing.T) func(*exec.Cmd) {
+	t.Helper()
+	if os.Geteuid() == 0 {
+		return func(cmd *exec.Cmd) {
+			cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWIPC}
+		}
+	}
+	uid, gid := os.Geteuid(), os.Getegid()
+	setup := func(cmd *exec.Cmd) {
+		cmd.SysProcAttr = &syscall.SysProcAttr{
+			Cloneflags:  syscall.CLONE_NEWUSER | syscall.CLONE_NEWIPC,
+			UidMappings: []syscall.SysProcIDMap{{ContainerID: 0, HostID: uid, Size: 1}},
+			GidMappings: []syscall.SysProcIDMap{{ContainerID: 0, HostID: gid, Size: 1}},
+		}
+	}
+	// Unprivileged user namespaces can be switched off (user.max_user_namespaces,
+	// AppArmor, a container's seccomp filter): find out by making one.
+	probe := exec.Command(os.Args[0], "-test.run=^$")
+	setup(probe)
+	if err := probe.Run(); err != nil {
+		t.Skipf("needs root, or a user namespace, for an IPC namespace of its own: %v", err)
+	}
+	return setup
 }

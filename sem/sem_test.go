@@ -11,6 +11,7 @@ import (
 	"os"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/go-sysv/shm"
 	"github.com/go-sysv/shm/internal/proctest"
@@ -67,6 +68,19 @@ func freeKey(t testing.TB) shm.Key {
 	}
 	t.Fatal("no free key found")
 	return 0
+}
+
+// checkKernelTime fails the test unless got, a time the kernel recorded in whole seconds,
+// falls between before and after, read from time.Now around the event. The kernel stamps
+// with its coarse clock (ktime_get_real_seconds), which a tick after a second begins can
+// still be in the second before, so both ends are taken to the second and widened by one.
+func checkKernelTime(t testing.TB, what string, got, before, after time.Time) {
+	t.Helper()
+	lo := before.Truncate(time.Second).Add(-time.Second)
+	hi := after.Truncate(time.Second).Add(time.Second)
+	if got.Before(lo) || got.After(hi) {
+		t.Errorf("%s = %v, want between %v and %v (the event's second, give or take one)", what, got, lo, hi)
+	}
 }
 
 func waiters(t testing.TB, s *sem.Set, i, want int) func() bool {
