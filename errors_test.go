@@ -129,13 +129,10 @@ func childLimits() int {
 }
 
 func TestOutOfSpaceNamesTheLimit(t *testing.T) {
-	if os.Getuid() != 0 {
-		t.Skip("needs root for an IPC namespace of its own with lowered limits")
-	}
 	if os.Getpagesize() != 4096 {
 		t.Skip("the expected messages count 4 KiB pages")
 	}
-	c := proctest.StartWith(t, "limits", newIPCNamespace)
+	c := proctest.StartWith(t, "limits", ipcNamespace(t))
 	for _, want := range []string{
 		"shm: create key 0x00000000: all 1 segment ids are in use (SHMMNI, sysctl kernel.shmmni) (no space left on device)",
 		"shm: create key 0x00000000: 8 more pages would exceed the kernel's SHMALL of 4 pages for all segments, 0 in use (sysctl kernel.shmall) (no space left on device)",
@@ -147,38 +144,49 @@ func TestOutOfSpaceNamesTheLimit(t *testing.T) {
 	c.WaitOK()
 }
 
-// childOwnerNoRead drops to uid 65534, makes a segment whose mode denies its owner
-// everything, and changes it back: the kernel lets the owner IPC_SET without read
-// permission, so the library must not need IPC_STAT to do it.
+// ownerNoRead makes a segment whose mode denies its owner everything, and changes it
+// back: the kernel lets the owner IPC_SET without read permission, so the library must
+// not need IPC_STAT to do it. Root may read everything, so it must run as another user.
+func ownerNoRead() error {
+	seg, err := shm.Create(shm.Private, 4096, 0o000)
+	if err != nil {
+		return err
+	}
+	defer seg.Remove()
+	if err := seg.Chmod(0o200); err != nil {
+		return fmt.Errorf("Chmod of its own 0000 segment: %w", err)
+	}
+	if err := seg.Chown(-1, os.Getegid()); err != nil {
+		return fmt.Errorf("Chown of its own 0200 segment: %w", err)
+	}
+	info, err := seg.Stat()
+	if err != nil || info.Mode != 0o200 || info.UID != os.Geteuid() {
+		return fmt.Errorf("Stat: %+v, %v; want mode 0200 and owner %d", info, err, os.Geteuid())
+	}
+	if err := seg.Remove(); err != nil {
+		return fmt.Errorf("Remove of its own 0200 segment: %w", err)
+	}
+	return nil
+}
+
+// childOwnerNoRead drops to uid 65534 and runs ownerNoRead.
 func childOwnerNoRead() int {
 	if err := dropToNobody(); err != nil {
 		return proctest.Fail("%v", err)
 	}
-	seg, err := shm.Create(shm.Private, 4096, 0o000)
-	if err != nil {
+	if err := ownerNoRead(); err != nil {
 		return proctest.Fail("%v", err)
-	}
-	defer seg.Remove()
-	if err := seg.Chmod(0o200); err != nil {
-		return proctest.Fail("Chmod of its own 0000 segment: %v", err)
-	}
-	if err := seg.Chown(-1, 65534); err != nil {
-		return proctest.Fail("Chown of its own 0200 segment: %v", err)
-	}
-	info, err := seg.Stat()
-	if err != nil || info.Mode != 0o200 || info.UID != 65534 {
-		return proctest.Fail("Stat: %+v, %v; want mode 0200 and owner 65534", info, err)
-	}
-	if err := seg.Remove(); err != nil {
-		return proctest.Fail("Remove of its own 0200 segment: %v", err)
 	}
 	proctest.Say("checked")
 	return 0
 }
 
 func TestOwnerWithoutReadCanChmodChownRemove(t *testing.T) {
-	if os.Getuid() != 0 {
-		t.Skip("needs root to start a child that drops to uid 65534 (root reads every segment)")
+	if os.Geteuid() != 0 {
+		if err := ownerNoRead(); err != nil {
+			t.Fatal(err)
+		}
+		return
 	}
 	c := proctest.Start(t, "ownernoread")
 	c.Expect("checked")
