@@ -1,6 +1,8 @@
 // Command ntpshm writes and reads time samples through the NTP SHM reference clock
 // segment that chronyd, ntpd and gpsd share: System V segment 0x4e545030 + unit
-// ("NTP0"), holding one struct shmTime.
+// ("NTP0"), holding one struct shmTime (96 bytes as 64-bit Linux lays it out, 80 as
+// 32-bit Linux does: read tells them apart by the segment's size, so a 32-bit reader
+// reads a 64-bit gpsd's samples; write makes the layout of the machine it is built for).
 //
 //	ntpshm write -unit 0 -interval 1s -offset 0 -n 0   # a reference clock for chronyd
 //	ntpshm read -unit 0 -n 5 -wait 1m                  # what a reference clock writes
@@ -125,10 +127,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 // open finds the segment of key, or creates it, and attaches it for writing. done
 // detaches it, and removes it only if open created it: a segment that chronyd or ntpd
 // made belongs to them.
-func open(key shm.Key) (t *shmTime, done func() error, err error) {
+func open(key shm.Key) (t shmTime, done func() error, err error) {
 	for range 10 { // each retry means the segment went away between Create and Get
 		created := true
-		seg, err := shm.Create(key, int(sizeofShmTime), 0o600)
+		seg, err := shm.Create(key, nativeSize, 0o600)
 		if errors.Is(err, fs.ErrExist) {
 			created = false
 			seg, err = shm.Get(key)
@@ -153,8 +155,8 @@ func open(key shm.Key) (t *shmTime, done func() error, err error) {
 			}
 			return err
 		}
-		if t, err = shm.View[shmTime](b, 0); err != nil {
-			return nil, nil, errors.Join(fmt.Errorf("%v is not an NTP SHM segment: %w", seg, err), done())
+		if t, err = viewShmTime(b); err != nil {
+			return nil, nil, errors.Join(fmt.Errorf("%v: %w", seg, err), done())
 		}
 		return t, done, nil
 	}
@@ -172,7 +174,7 @@ func write(ctx context.Context, key shm.Key, interval, offset time.Duration, n i
 	defer tick.Stop()
 	for i := 0; n == 0 || i < n; i++ {
 		now := time.Now()
-		t.store(now.Add(offset), now, -20)
+		store(t, now.Add(offset), now, -20)
 		if n != 0 && i == n-1 {
 			break
 		}
@@ -215,10 +217,10 @@ func read(ctx context.Context, key shm.Key, n int, wait time.Duration, out, log 
 		if err != nil {
 			return err
 		}
-		t, err := shm.View[shmTime](b, 0)
+		t, err := viewShmTime(b)
 		if err != nil {
 			shm.Detach(b)
-			return fmt.Errorf("%v is not an NTP SHM segment: %w", seg, err)
+			return fmt.Errorf("%v: %w", seg, err)
 		}
 		fmt.Fprintf(log, "ntpshm read: watching %v\n", seg)
 		err = watch(ctx, seg, t, n, &printed, &last, out)
@@ -260,12 +262,12 @@ func await(ctx context.Context, key shm.Key, wait time.Duration, log io.Writer) 
 
 // watch prints each new sample of t until printed reaches n, ctx ends, or seg is
 // removed. A sample is new if it differs from last, the one printed before.
-func watch(ctx context.Context, seg *shm.Segment, t *shmTime, n int, printed *int, last *sample, out io.Writer) error {
+func watch(ctx context.Context, seg *shm.Segment, t shmTime, n int, printed *int, last *sample, out io.Writer) error {
 	poll := time.NewTicker(pollEvery)
 	defer poll.Stop()
 	nextCheck := time.Now().Add(checkEvery)
 	for n == 0 || *printed < n {
-		if s, err := t.load(); err == nil && s != *last {
+		if s, err := load(t); err == nil && s != *last {
 			fmt.Fprintf(out, "mode=%d count=%d clock=%s receive=%s offset=%v\n", s.mode, s.count,
 				s.clock.UTC().Format(time.RFC3339Nano), s.receive.UTC().Format(time.RFC3339Nano), s.clock.Sub(s.receive))
 			*last = s

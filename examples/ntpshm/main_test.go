@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
-	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -24,47 +23,65 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	proctest.Main(m, map[string]func() int{"ntpshm": childNtpshm, "fastWriter": childFastWriter})
+	proctest.Main(m, map[string]func() int{"ntpshm": childNtpshm, "fastWriter": childFastWriter, "realGpsd": childRealGpsd})
 }
 
+// Both Go layouts of struct shmTime match the C compiler's, whatever GOARCH the test is
+// built for: the 64-bit one with gcc's default target (64-bit here), the 32-bit one with
+// gcc -m32.
 func TestLayoutMatchesC(t *testing.T) {
-	if runtime.GOARCH == "386" {
-		if err := exec.Command("gcc", "-m32", "-o", os.DevNull, "testdata/offsets.c").Run(); err != nil {
-			t.Skip("no 32-bit C toolchain here (gcc -m32 fails; Debian's gcc-multilib has it): the 386 layout is not checked")
-		}
+	var s64 shmTime64
+	var s32 shmTime32
+	for _, tc := range []struct {
+		name  string
+		flags []string
+		want  map[string]uintptr
+	}{
+		{"64-bit", nil, map[string]uintptr{
+			"mode": unsafe.Offsetof(s64.Mode), "count": unsafe.Offsetof(s64.Count),
+			"clockTimeStampSec": unsafe.Offsetof(s64.ClockSec), "clockTimeStampUSec": unsafe.Offsetof(s64.ClockUSec),
+			"receiveTimeStampSec": unsafe.Offsetof(s64.ReceiveSec), "receiveTimeStampUSec": unsafe.Offsetof(s64.ReceiveUSec),
+			"leap": unsafe.Offsetof(s64.Leap), "precision": unsafe.Offsetof(s64.Precision),
+			"nsamples": unsafe.Offsetof(s64.Nsamples), "valid": unsafe.Offsetof(s64.Valid),
+			"clockTimeStampNSec": unsafe.Offsetof(s64.ClockNSec), "receiveTimeStampNSec": unsafe.Offsetof(s64.ReceiveNSec),
+			"dummy": unsafe.Offsetof(s64.Dummy), "sizeof": unsafe.Sizeof(s64),
+		}},
+		{"32-bit", []string{"-m32"}, map[string]uintptr{
+			"mode": unsafe.Offsetof(s32.Mode), "count": unsafe.Offsetof(s32.Count),
+			"clockTimeStampSec": unsafe.Offsetof(s32.ClockSec), "clockTimeStampUSec": unsafe.Offsetof(s32.ClockUSec),
+			"receiveTimeStampSec": unsafe.Offsetof(s32.ReceiveSec), "receiveTimeStampUSec": unsafe.Offsetof(s32.ReceiveUSec),
+			"leap": unsafe.Offsetof(s32.Leap), "precision": unsafe.Offsetof(s32.Precision),
+			"nsamples": unsafe.Offsetof(s32.Nsamples), "valid": unsafe.Offsetof(s32.Valid),
+			"clockTimeStampNSec": unsafe.Offsetof(s32.ClockNSec), "receiveTimeStampNSec": unsafe.Offsetof(s32.ReceiveNSec),
+			"dummy": unsafe.Offsetof(s32.Dummy), "sizeof": unsafe.Sizeof(s32),
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.flags != nil {
+				if err := exec.Command("gcc", append(tc.flags, "-o", os.DevNull, "testdata/offsets.c")...).Run(); err != nil {
+					t.Skip("no 32-bit C toolchain here (gcc -m32 fails; Debian's gcc-multilib has it): the 32-bit layout is not checked")
+				}
+			}
+			prog := proctest.BuildC(t, "offsets", append(tc.flags, "testdata/offsets.c")...)
+			out, err := exec.Command(prog).Output()
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+			if len(lines) != len(tc.want) {
+				t.Fatalf("C printed %d lines, want %d", len(lines), len(tc.want))
+			}
+			for _, line := range lines {
+				name, off, _ := strings.Cut(line, " ")
+				c, _ := strconv.Atoi(off)
+				if g, ok := tc.want[name]; !ok || g != uintptr(c) {
+					t.Errorf("%s: C says %d, Go says %d", name, c, g)
+				}
+			}
+		})
 	}
-	var args []string
-	if runtime.GOARCH == "386" {
-		args = append(args, "-m32")
-	}
-	prog := proctest.BuildC(t, "offsets", append(args, "testdata/offsets.c")...)
-	out, err := exec.Command(prog).Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var s shmTime
-	goLayout := map[string]uintptr{
-		"mode": unsafe.Offsetof(s.Mode), "count": unsafe.Offsetof(s.Count),
-		"clockTimeStampSec": unsafe.Offsetof(s.ClockSec), "clockTimeStampUSec": unsafe.Offsetof(s.ClockUSec),
-		"receiveTimeStampSec": unsafe.Offsetof(s.ReceiveSec), "receiveTimeStampUSec": unsafe.Offsetof(s.ReceiveUSec),
-		"leap": unsafe.Offsetof(s.Leap), "precision": unsafe.Offsetof(s.Precision),
-		"nsamples": unsafe.Offsetof(s.Nsamples), "valid": unsafe.Offsetof(s.Valid),
-		"clockTimeStampNSec": unsafe.Offsetof(s.ClockNSec), "receiveTimeStampNSec": unsafe.Offsetof(s.ReceiveNSec),
-		"dummy": unsafe.Offsetof(s.Dummy), "sizeof": unsafe.Sizeof(s),
-	}
-	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	if len(lines) != len(goLayout) {
-		t.Fatalf("C printed %d lines, want %d", len(lines), len(goLayout))
-	}
-	for _, line := range lines {
-		name, off, _ := strings.Cut(line, " ")
-		c, _ := strconv.Atoi(off)
-		if g, ok := goLayout[name]; !ok || g != uintptr(c) {
-			t.Errorf("%s: C says %d, Go says %d", name, c, g)
-		}
-	}
-	if runtime.GOARCH == "amd64" && unsafe.Sizeof(s) != 96 {
-		t.Errorf("struct shmTime is %d bytes, want 96 on 64-bit Linux", unsafe.Sizeof(s))
+	if sizeofShmTime64 != 96 || sizeofShmTime32 != 80 {
+		t.Errorf("struct shmTime is %d and %d bytes, want 96 on 64-bit Linux and 80 on 32-bit", sizeofShmTime64, sizeofShmTime32)
 	}
 }
 
@@ -97,8 +114,12 @@ func ntpshm(t *testing.T, format string, args ...any) *proctest.Child {
 	return proctest.Start(t, "ntpshm", "NTPSHM_ARGS="+fmt.Sprintf(format, args...))
 }
 
-// sampleLine matches what read prints for a sample from write -offset 1.5s.
-var sampleLine = regexp.MustCompile(`^mode=1 count=(\d+) clock=\S+Z receive=\S+Z offset=1\.5s$`)
+// sampleLine matches what read prints for a sample from write -offset 1.5s, and
+// sampleFromGpsd one from gpsd.
+var (
+	sampleLine     = regexp.MustCompile(`^mode=1 count=(\d+) clock=\S+Z receive=\S+Z offset=1\.5s$`)
+	sampleFromGpsd = regexp.MustCompile(`^mode=1 count=\d*[02468] clock=\S+Z receive=\S+Z offset=-?[0-9.]+[mµn]?s$`)
+)
 
 // expectSamples reads n sample lines from a reader and checks them.
 func expectSamples(t *testing.T, reader *proctest.Child, n int) {
@@ -158,33 +179,58 @@ func TestReaderStartedBeforeWriters(t *testing.T) {
 
 // With a segment that someone else made (chronyd, say), neither a reader started while
 // the writer writes nor one started after it ended removes it, and the writer leaves
-// it too.
+// it too. Both layouts work, whichever this machine's programs use.
 func TestReaderDuringAndAfterWriter(t *testing.T) {
+	for _, size := range []int{sizeofShmTime64, sizeofShmTime32} {
+		t.Run(fmt.Sprintf("%d bytes", size), func(t *testing.T) {
+			unit, key := freeUnit(t)
+			seg, err := shm.Create(key, size, 0o600)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { seg.Remove() })
+			stillThere := func(when string) {
+				t.Helper()
+				if info, err := seg.Stat(); err != nil || info.Removed {
+					t.Fatalf("%s, the segment is gone: %+v, %v", when, info, err)
+				}
+			}
+
+			writer := ntpshm(t, "write -unit %d -interval 10ms -offset 1.5s", unit)
+			during := ntpshm(t, "read -unit %d -n 3 -wait 0", unit)
+			expectSamples(t, during, 3)
+			during.WaitOK()
+			stillThere("after a reader that ran during the writer")
+			stop(t, writer)
+			stillThere("after the writer that found it")
+
+			after := ntpshm(t, "read -unit %d -n 1 -wait 0", unit)
+			expectSamples(t, after, 1) // the writer's last sample, still marked valid
+			after.WaitOK()
+			stillThere("after a reader that ran after the writer")
+		})
+	}
+}
+
+// A segment of neither size is not an NTP SHM segment: read and write refuse it, say
+// why, and leave it alone.
+func TestRefusesUnknownLayout(t *testing.T) {
 	unit, key := freeUnit(t)
-	seg, err := shm.Create(key, int(sizeofShmTime), 0o600)
+	seg, err := shm.Create(key, 88, 0o600) // 32-bit Linux with _TIME_BITS=64, say
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { seg.Remove() })
-	stillThere := func(when string) {
-		t.Helper()
+	for _, cmd := range []string{"read -wait 0", "write"} {
+		var out bytes.Buffer
+		code := run(strings.Fields(fmt.Sprintf("%s -unit %d -n 1", cmd, unit)), &out, &out)
+		if want := "the segment is 88 bytes; struct shmTime is 96 bytes on 64-bit Linux and 80 on 32-bit Linux"; code != 1 || !strings.Contains(out.String(), want) {
+			t.Errorf("%s: exit %d, printed\n%s\nwant exit 1 and %q", cmd, code, &out, want)
+		}
 		if info, err := seg.Stat(); err != nil || info.Removed {
-			t.Fatalf("%s, the segment is gone: %+v, %v", when, info, err)
+			t.Fatalf("%s removed a segment it did not make: %+v, %v", cmd, info, err)
 		}
 	}
-
-	writer := ntpshm(t, "write -unit %d -interval 10ms -offset 1.5s", unit)
-	during := ntpshm(t, "read -unit %d -n 3 -wait 0", unit)
-	expectSamples(t, during, 3)
-	during.WaitOK()
-	stillThere("after a reader that ran during the writer")
-	stop(t, writer)
-	stillThere("after the writer that found it")
-
-	after := ntpshm(t, "read -unit %d -n 1 -wait 0", unit)
-	expectSamples(t, after, 1) // the writer's last sample, still marked valid
-	after.WaitOK()
-	stillThere("after a reader that ran after the writer")
 }
 
 // childFastWriter writes samples as fast as it can to NTP_UNIT until its input closes.
@@ -210,7 +256,7 @@ func childFastWriter() int {
 		default:
 		}
 		ns := (i % 1_000_000) * 1000
-		t.store(time.Unix(i, ns), time.Unix(-i, ns), int32(i))
+		store(t, time.Unix(i, ns), time.Unix(-i, ns), int32(i))
 	}
 }
 
@@ -225,7 +271,7 @@ func consistent(s sample) bool {
 // it was read.
 func TestLoadDiscardsTornSamples(t *testing.T) {
 	unit, key := freeUnit(t)
-	seg, err := shm.Create(key, int(sizeofShmTime), 0o600)
+	seg, err := shm.Create(key, nativeSize, 0o600)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -235,7 +281,7 @@ func TestLoadDiscardsTornSamples(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { shm.Detach(b) })
-	st, err := shm.View[shmTime](b, 0)
+	st, err := viewShmTime(b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,7 +289,7 @@ func TestLoadDiscardsTornSamples(t *testing.T) {
 	writer.Expect("writing")
 	accepted, torn := 0, 0
 	for accepted < 20000 {
-		s, err := st.load()
+		s, err := load(st)
 		switch {
 		case err == nil:
 			if !consistent(s) {
