@@ -17,7 +17,6 @@ import (
 	"net"
 	"os"
 	"os/exec"
-	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -35,13 +34,17 @@ const (
 // Deadline bounds every wait here; reaching it means the test has failed.
 const Deadline = 60 * time.Second
 
-// Path returns the gpsd program, or "" if it is not installed.
+// Path returns the gpsd daemon, or "" if it is not installed. It looks in the sbin
+// directories first: a "gpsd" found first on $PATH may be examples/gpsd, installed with
+// go install, which has the same name.
 func Path() string {
+	for _, p := range []string{"/usr/sbin/gpsd", "/usr/local/sbin/gpsd"} {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
 	if p, err := exec.LookPath("gpsd"); err == nil {
 		return p
-	}
-	if _, err := os.Stat("/usr/sbin/gpsd"); err == nil { // not on an ordinary user's PATH
-		return "/usr/sbin/gpsd"
 	}
 	return ""
 }
@@ -220,15 +223,4 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
-}
-
-// Lines returns the lines of s that contain want.
-func Lines(s, want string) []string {
-	var out []string
-	for _, line := range strings.Split(s, "\n") {
-		if strings.Contains(line, want) {
-			out = append(out, line)
-		}
-	}
-	return out
 }
