@@ -24,8 +24,11 @@
 // are right before anyone uses them. The server removes the segment and the semaphores
 // after "Z"; a side that is interrupted removes them too, which wakes the other side
 // with an error, so nothing is left behind in ipcs however the exchange ends (short of
-// SIGKILL). The operations use no SEM_UNDO: the semaphores count strings, they are not
-// locks.
+// SIGKILL); a side that fails to start removes whatever it had created. The operations
+// use no SEM_UNDO: the semaphores count strings, they are not locks.
+//
+// The package parses no command line and never exits: the commands (examples/server,
+// examples/client, examples/demo) do, with ProjID as the value of their -id flag.
 package alphabet
 
 import (
