@@ -24,8 +24,11 @@
 // are right before anyone uses them. The server removes the segment and the semaphores
 // after "Z"; a side that is interrupted removes them too, which wakes the other side
 // with an error, so nothing is left behind in ipcs however the exchange ends (short of
-// SIGKILL). The operations use no SEM_UNDO: the semaphores count strings, they are not
-// locks.
+// SIGKILL); a side that fails to start removes whatever it had created. The operations
+// use no SEM_UNDO: the semaphores count strings, they are not locks.
+//
+// The package parses no command line and never exits: the commands (examples/server,
+// examples/client, examples/demo) do, with ProjID as the value of their -id flag.
 package alphabet
 
 import (
@@ -34,6 +37,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"strconv"
 	"time"
 
 	"github.com/go-sysv/shm"
@@ -57,20 +61,84 @@ type objects struct {
 }
 
 // open opens (or creates) the segment and the semaphores of key and attaches the segment.
-func open(key shm.Key) (*objects, error) {
-	seg, err := shm.Open(key, Size, 0o600)
+// If a step fails, it removes what it created, so a failed start leaves nothing behind;
+// what it found, another process made and still uses.
+func open(key shm.Key) (_ *objects, err error) {
+	seg, segCreated, err := openSegment(key)
 	if err != nil {
 		return nil, err
 	}
-	sems, err := sem.Open(key, 2, 0o600, 0, 1)
+	defer func() {
+		if err != nil && segCreated {
+			err = errors.Join(err, ignoreGone(seg.Remove()))
+		}
+	}()
+	sems, semsCreated, err := openSemaphores(key)
 	if err != nil {
 		return nil, err
 	}
+	defer func() {
+		if err != nil && semsCreated {
+			err = errors.Join(err, ignoreGone(sems.Remove()))
+		}
+	}()
 	b, err := seg.Attach()
 	if err != nil {
 		return nil, err
 	}
 	return &objects{seg, sems, b}, nil
+}
+
+// openTries bounds the loops below: each retry means the other side removed the object
+// between our create and get, which happens once per exchange that ends as we start.
+const openTries = 10
+
+// openSegment returns the segment of key and whether this call created it.
+func openSegment(key shm.Key) (*shm.Segment, bool, error) {
+	for range openTries {
+		seg, err := shm.Create(key, Size, 0o600)
+		if err == nil {
+			return seg, true, nil
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return nil, false, err
+		}
+		seg, err = shm.Get(key)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // removed since Create failed: try creating again
+		}
+		if err != nil {
+			return nil, false, err
+		}
+		if seg.Size() < Size {
+			return nil, false, fmt.Errorf("segment %v is %d bytes, not the %d of this protocol: another program uses key %v", seg, seg.Size(), Size, key)
+		}
+		return seg, false, nil
+	}
+	return nil, false, fmt.Errorf("segment of key %v keeps appearing and disappearing", key)
+}
+
+// openSemaphores returns the semaphore set of key, FULL at 0 and EMPTY at 1 if new, and
+// whether this call created it.
+func openSemaphores(key shm.Key) (*sem.Set, bool, error) {
+	for range openTries {
+		s, err := sem.Create(key, 2, 0o600, 0, 1)
+		if err == nil {
+			return s, true, nil
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return nil, false, err
+		}
+		s, err = sem.Open(key, 2, 0o600)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, false, err
+		}
+		return s, false, nil
+	}
+	return nil, false, fmt.Errorf("semaphore set of key %v keeps appearing and disappearing", key)
 }
 
 // close detaches, and with remove also removes the segment and the semaphores.
@@ -158,4 +226,29 @@ func cString(b []byte) string {
 		}
 	}
 	return string(b)
+}
+
+// ProjID is ftok's project id as a command-line flag (flag.Var): 1 to 255, written and
+// printed in hex as C programs write it (0x66).
+type ProjID int
+
+// DefaultProjID is the project id both sides use unless told otherwise: 'f'.
+const DefaultProjID ProjID = 0x66
+
+// String prints the id in hex, as the flag's default in -h.
+func (p *ProjID) String() string { return fmt.Sprintf("%#x", int(*p)) }
+
+// Set parses an id in decimal, hex (0x66) or octal (0146), and rejects what ftok cannot
+// use: ftok takes only the low 8 bits, and an id of 0 is not allowed, so -1 or 256 would
+// silently become another id or none.
+func (p *ProjID) Set(s string) error {
+	n, err := strconv.ParseInt(s, 0, 64)
+	if err != nil {
+		return errors.New("not a number (write 102 or 0x66)")
+	}
+	if n < 1 || n > 255 {
+		return errors.New("project ids are 1 to 255 (ftok keeps only the low 8 bits, and 0 is not allowed)")
+	}
+	*p = ProjID(n)
+	return nil
 }

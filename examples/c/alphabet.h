@@ -9,6 +9,9 @@
  *
  * The side that creates the semaphores (IPC_EXCL) sets them with SETALL and then does
  * one no-op semop, which sets sem_otime; the other side waits until sem_otime is set.
+ *
+ * Build with the cc lines in README.md: -D_XOPEN_SOURCE=700 makes <sys/shm.h>, <sys/sem.h>
+ * and nanosleep visible under -std=c11, which on its own declares only ISO C.
  */
 #ifndef ALPHABET_H
 #define ALPHABET_H
@@ -96,12 +99,48 @@ static int sem_add(int semid, int num, int delta) {
 	return r;
 }
 
+/*
+ * Reads the command line, [-h] [path [id]], as the Go programs read -path and -id, and
+ * returns ftok(path, id). -h prints the usage and exits 0; a bad argument says which and
+ * why, and exits 2.
+ */
 static key_t key_from_args(int argc, char **argv) {
+	const char *prog = argc > 0 ? argv[0] : "alphabet";
+	if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "-help") == 0 ||
+			 strcmp(argv[1], "--help") == 0)) {
+		printf("usage: %s [path [id]]\n"
+		       "  path  existing file for ftok: both sides must name the same one (default .)\n"
+		       "  id    ftok's project id, 1 to 255, in decimal or 0x hex (default 0x66)\n",
+		       prog);
+		exit(0);
+	}
+	if (argc > 3) {
+		fprintf(stderr, "%s: unexpected argument \"%s\": the arguments are [path [id]] (-h for help)\n",
+			prog, argv[3]);
+		exit(2);
+	}
 	const char *path = argc > 1 ? argv[1] : ".";
-	int id = argc > 2 ? (int)strtol(argv[2], NULL, 0) : 0x66;
-	key_t key = ftok(path, id);
-	if (key == (key_t)-1)
-		die("ftok");
+	long id = 0x66;
+	if (argc > 2) {
+		char *end;
+		errno = 0;
+		id = strtol(argv[2], &end, 0);
+		if (end == argv[2] || *end != 0 || errno == ERANGE) {
+			fprintf(stderr, "%s: id \"%s\": not a number (write 102 or 0x66)\n", prog, argv[2]);
+			exit(2);
+		}
+		if (id < 1 || id > 255) {
+			fprintf(stderr, "%s: id %s: project ids are 1 to 255 "
+					"(ftok keeps only the low 8 bits, and 0 is not allowed)\n",
+				prog, argv[2]);
+			exit(2);
+		}
+	}
+	key_t key = ftok(path, (int)id);
+	if (key == (key_t)-1) {
+		fprintf(stderr, "%s: path %s: ftok: %s\n", prog, path, strerror(errno));
+		exit(2);
+	}
 	return key;
 }
 

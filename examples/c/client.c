@@ -1,4 +1,4 @@
-/* The alphabet client in C: usage: client [path [id]]. See alphabet.h. */
+/* The alphabet client in C: usage: client [-h] [path [id]]. See alphabet.h. */
 #include "alphabet.h"
 
 int main(int argc, char **argv) {

@@ -1,4 +1,4 @@
-/* The alphabet server in C: usage: server [path [id]]. See alphabet.h. */
+/* The alphabet server in C: usage: server [-h] [path [id]]. See alphabet.h. */
 #include "alphabet.h"
 
 int main(int argc, char **argv) {

@@ -8,21 +8,42 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
+	"syscall"
 
+	"github.com/go-sysv/shm"
 	"github.com/go-sysv/shm/examples/alphabet"
 )
 
+// roleEnv tells a copy of demo started by demo which side to play. It is an environment
+// variable rather than a flag so that -h lists only what a person may set.
+const roleEnv = "ALPHABET_DEMO_ROLE"
+
 func main() {
-	role := flag.String("role", "", "internal: play the server or the client")
-	delay := flag.Duration("delay", 0, "the client's pause between strings")
-	key, ctx, cancel := alphabet.Main()
+	path := flag.String("path", ".", "existing `file` for ftok, which names the segment and semaphores")
+	id := alphabet.DefaultProjID
+	flag.Var(&id, "id", "ftok's project `id`, 1 to 255")
+	delay := flag.Duration("delay", 0, "the client's `pause` between strings, for watching (0: none)")
+	flag.Parse()
+	if flag.NArg() > 0 {
+		fail("unexpected argument %q: demo takes only flags (-h lists them)", flag.Arg(0))
+	}
+	if *delay < 0 {
+		fail("-delay %v: a pause cannot be negative", *delay)
+	}
+	key, err := shm.Ftok(*path, int(id))
+	if err != nil {
+		fail("-path %s: %v", *path, err)
+	}
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer cancel()
-	var err error
-	switch *role {
+	role := os.Getenv(roleEnv)
+	switch role {
 	case "server":
 		err = alphabet.Server(ctx, key, os.Stdout)
 	case "client":
@@ -30,13 +51,19 @@ func main() {
 	case "":
 		err = run() // Ctrl-C reaches the children too; they clean up and end
 	default:
-		err = fmt.Errorf("unknown role %q", *role)
+		err = fmt.Errorf("%s=%q: the roles are server and client", roleEnv, role)
 	}
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "demo %s: %v\n", *role, err)
+		fmt.Fprintf(os.Stderr, "demo %s: %v\n", role, err)
 		cancel()
 		os.Exit(1)
 	}
+}
+
+// fail reports a bad command line and exits with status 2, as package flag does.
+func fail(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "demo: "+format+"\n", args...)
+	os.Exit(2)
 }
 
 // run starts the server and the client, passing on this command's flags, and waits for
@@ -47,7 +74,8 @@ func run() error {
 		return err
 	}
 	start := func(role string) (*exec.Cmd, error) {
-		cmd := exec.Command(self, append([]string{"-role", role}, os.Args[1:]...)...)
+		cmd := exec.Command(self, os.Args[1:]...)
+		cmd.Env = append(os.Environ(), roleEnv+"="+role)
 		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 		return cmd, cmd.Start()
 	}

@@ -22,6 +22,10 @@ import (
 func main() {
 	resident := flag.Bool("r", false, "also print resident and swapped bytes")
 	flag.Parse()
+	if flag.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "ipcs: unexpected argument %q: ipcs takes only -r (-h for help)\n", flag.Arg(0))
+		os.Exit(2)
+	}
 	infos, err := shm.List()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "ipcs:", err)

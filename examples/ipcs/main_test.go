@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io/fs"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -103,5 +104,33 @@ func TestLinesEqualIpcs(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "------ Shared Memory Segments --------\nkey        shmid      owner      perms      bytes      nattch     status      \n") {
 		t.Errorf("header differs from ipcs -m:\n%s", out.String())
+	}
+}
+
+// A bad command line says what is wrong and exits 2; -h exits 0.
+func TestCommandLine(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "ipcs")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	for _, tc := range []struct {
+		args     []string
+		wantCode int
+		want     string
+	}{
+		{[]string{"-h"}, 0, "also print resident and swapped bytes"},
+		{[]string{"-r", "extra"}, 2, `unexpected argument "extra": ipcs takes only -r`},
+		{[]string{"-m"}, 2, "flag provided but not defined: -m"},
+	} {
+		out, err := exec.Command(bin, tc.args...).CombinedOutput()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if code != tc.wantCode || !strings.Contains(string(out), tc.want) {
+			t.Errorf("ipcs %q: exit %d, printed\n%s\nwant exit %d and %q", tc.args, code, out, tc.wantCode, tc.want)
+		}
 	}
 }

@@ -2,5 +2,9 @@ package main
 
 import "unsafe"
 
-// sizeofShmTime is the size of struct shmTime in this build, for creating the segment.
-const sizeofShmTime = unsafe.Sizeof(shmTime{})
+// The sizes of the two layouts of struct shmTime, which the reader tells apart by the
+// segment's size (unsafe.Sizeof only reads the type; nothing unsafe happens here).
+const (
+	sizeofShmTime64 = int(unsafe.Sizeof(shmTime64{}))
+	sizeofShmTime32 = int(unsafe.Sizeof(shmTime32{}))
+)
