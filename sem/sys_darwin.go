@@ -47,21 +47,13 @@ type kernelTimespec struct{}
 // semidDS is darwin's struct semid_ds as bytes, read by offset in stat.
 type semidDS = [72]byte
 
+// semctl makes the semctl calls whose fourth argument is a number, not a pointer.
 func semctl(id, num, cmd int, arg uintptr) (int, error) {
 	r, _, errno := unix.Syscall6(unix.SYS_SEMCTL, uintptr(id), uintptr(num), uintptr(cmd), arg, 0, 0)
 	if errno != 0 {
 		return -1, errno
 	}
 	return int(r), nil
-}
-
-// semtimedop is semop: darwin has no timeout, and callers pass none.
-func semtimedop(id int, ops []sembuf, _ *kernelTimespec) error {
-	_, _, errno := unix.Syscall(unix.SYS_SEMOP, uintptr(id), uintptr(sembufs(ops)), uintptr(len(ops)))
-	if errno != 0 {
-		return errno
-	}
-	return nil
 }
 
 func semopContext(ctx context.Context, id int, ops []sembuf) error {
@@ -115,7 +107,7 @@ func anyNowait(ops []sembuf) bool {
 // 32 and sem_ctime at 44 (64-bit time_t; both darwin architectures are little-endian).
 func stat(id int) (Info, error) {
 	var raw semidDS
-	if _, err := semctl(id, 0, ipcStat, uintptr(dsPtr(&raw))); err != nil {
+	if err := semctlStat(id, &raw); err != nil {
 		return Info{}, err
 	}
 	le := binary.LittleEndian

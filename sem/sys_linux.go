@@ -37,26 +37,20 @@ const (
 	ipc64 = 0x100
 )
 
-func semctl(id, num, cmd int, arg uintptr) (int, error) {
+func semctlCmd(cmd int) int {
 	if runtime.GOARCH == "arm" || runtime.GOARCH == "mips64" || runtime.GOARCH == "mips64le" {
 		cmd |= ipc64
 	}
-	r, _, errno := unix.Syscall6(unix.SYS_SEMCTL, uintptr(id), uintptr(num), uintptr(cmd), arg, 0, 0)
+	return cmd
+}
+
+// semctl makes the semctl calls whose fourth argument is a number, not a pointer.
+func semctl(id, num, cmd int, arg uintptr) (int, error) {
+	r, _, errno := unix.Syscall6(unix.SYS_SEMCTL, uintptr(id), uintptr(num), uintptr(semctlCmd(cmd)), arg, 0, 0)
 	if errno != 0 {
 		return -1, errno
 	}
 	return int(r), nil
-}
-
-// semtimedop performs ops, waiting at most timeout if it is not nil. The error is the
-// bare errno: EAGAIN when the timeout passed or an IPC_NOWAIT op would wait, EINTR
-// when a signal arrived.
-func semtimedop(id int, ops []sembuf, timeout *kernelTimespec) error {
-	_, _, errno := unix.Syscall6(sysSemtimedop, uintptr(id), uintptr(sembufs(ops)), uintptr(len(ops)), uintptr(timespecPtr(timeout)), 0, 0)
-	if errno != 0 {
-		return errno
-	}
-	return nil
 }
 
 // kernelTimespec is struct __kernel_timespec: 64-bit seconds on every architecture.
@@ -148,7 +142,7 @@ func interruptOnDone(ctx context.Context, tid int) (stop func()) {
 
 func stat(id int) (Info, error) {
 	var d semidDS
-	if _, err := semctl(id, 0, ipcStat, uintptr(dsPtr(&d))); err != nil {
+	if err := semctlStat(id, &d); err != nil {
 		return Info{}, err
 	}
 	otime, ctime := d.times()

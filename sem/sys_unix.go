@@ -3,7 +3,8 @@
 package sem
 
 import (
-	"runtime"
+	"encoding/binary"
+	"syscall"
 
 	"github.com/go-sysv/shm"
 	"golang.org/x/sys/unix"
@@ -27,26 +28,41 @@ func semget(key shm.Key, n, flag int) (int, error) {
 	return int(id), nil
 }
 
-func setall(id int, values []int) error {
-	v := make([]uint16, len(values))
-	for i, x := range values {
-		v[i] = uint16(x)
+func errnoErr(errno syscall.Errno) error {
+	if errno != 0 {
+		return errno
 	}
-	_, err := semctl(id, 0, setallCmd, uintptr(uint16s(v)))
-	runtime.KeepAlive(v)
-	return err
+	return nil
+}
+
+func setall(id int, values []int) error {
+	buf := make([]byte, 2*len(values))
+	for i, v := range values {
+		binary.NativeEndian.PutUint16(buf[2*i:], uint16(v))
+	}
+	return semctlArray(id, setallCmd, buf)
 }
 
 func getall(id, n int) ([]int, error) {
-	v := make([]uint16, n)
-	_, err := semctl(id, 0, getallCmd, uintptr(uint16s(v)))
-	runtime.KeepAlive(v)
-	if err != nil {
+	buf := make([]byte, 2*n)
+	if err := semctlArray(id, getallCmd, buf); err != nil {
 		return nil, err
 	}
 	values := make([]int, n)
-	for i, x := range v {
-		values[i] = int(x)
+	for i := range values {
+		values[i] = int(binary.NativeEndian.Uint16(buf[2*i:]))
 	}
 	return values, nil
+}
+
+// is64bit is true where uintptr, and so a register, has 64 bits.
+const is64bit = ^uintptr(0)>>63 == 1
+
+// setvalArg passes an int as semctl's fourth argument, union semun, whose int member
+// sits in the high half of the register on 64-bit big-endian machines.
+func setvalArg(v int) uintptr {
+	if isBigEndian && is64bit {
+		return uintptr(uint64(uint32(v)) << 32)
+	}
+	return uintptr(uint32(v))
 }
