@@ -41,7 +41,7 @@ func (s *Set) Acquire(ctx context.Context, i, n int, opts ...OpOption) error {
 	if err := s.usable("acquire"); err != nil {
 		return err
 	}
-	op, err := s.one(i, -n, n, opts)
+	op, err := s.one(i, -n, n, opts, 0)
 	if err != nil {
 		return idError("acquire", s.id, err)
 	}
@@ -56,7 +56,7 @@ func (s *Set) TryAcquire(i, n int, opts ...OpOption) (bool, error) {
 	if err := s.usable("acquire"); err != nil {
 		return false, err
 	}
-	op, err := s.one(i, -n, n, append(opts, NoWait))
+	op, err := s.one(i, -n, n, opts, NoWait)
 	if err != nil {
 		return false, idError("acquire", s.id, err)
 	}
@@ -77,7 +77,7 @@ func (s *Set) Release(i, n int, opts ...OpOption) error {
 	if err := s.usable("release"); err != nil {
 		return err
 	}
-	op, err := s.one(i, n, n, opts)
+	op, err := s.one(i, n, n, opts, 0)
 	if err != nil {
 		return idError("release", s.id, err)
 	}
@@ -116,15 +116,16 @@ func (s *Set) Do(ctx context.Context, ops ...Op) error {
 	return nil
 }
 
-// one builds the single operation of Acquire and Release.
-func (s *Set) one(i, delta, n int, opts []OpOption) ([1]sembuf, error) {
+// one builds the single operation of Acquire and Release, with the options opts and
+// extra. It does not append to opts, which is the caller's.
+func (s *Set) one(i, delta, n int, opts []OpOption, extra OpOption) ([1]sembuf, error) {
 	if err := s.checkIndex(i); err != nil {
 		return [1]sembuf{}, err
 	}
 	if n <= 0 || n > MaxValue {
 		return [1]sembuf{}, invalid("count %d is outside 1..%d", n, MaxValue)
 	}
-	var o OpOption
+	o := extra
 	for _, opt := range opts {
 		if opt&^(NoUndo|NoWait) != 0 {
 			return [1]sembuf{}, invalid("unknown option %#x", int(opt))
@@ -151,6 +152,9 @@ func (s *Set) checkIndex(i int) error {
 	}
 	if i < 0 || i >= s.n {
 		return invalid("semaphore %d is outside the set's 0..%d", i, s.n-1)
+	}
+	if i > maxIndex {
+		return invalid("semaphore %d is beyond %d, the last one a semaphore operation can name (sem_num is 16 bits)", i, maxIndex)
 	}
 	return nil
 }

@@ -333,3 +333,17 @@ func TestZeroSetIsUseless(t *testing.T) {
 		}
 	}
 }
+
+// TryAcquire adds NoWait to the options without writing into the spare capacity of the
+// caller's slice, which the caller may still use.
+func TestTryAcquireLeavesOptionsAlone(t *testing.T) {
+	s := newSet(t, shm.Private, 1, 1)
+	opts := make([]sem.OpOption, 1, 2)
+	opts[0] = sem.NoUndo
+	if ok, err := s.TryAcquire(0, 1, opts...); !ok || err != nil {
+		t.Fatalf("TryAcquire = %v, %v", ok, err)
+	}
+	if spare := opts[:2][1]; spare != 0 {
+		t.Fatalf("TryAcquire wrote %v into the spare capacity of the caller's options", spare)
+	}
+}

@@ -9,7 +9,9 @@ import (
 	"io/fs"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"strconv"
+	"syscall"
 	"testing"
 
 	"github.com/go-sysv/shm"
@@ -19,9 +21,10 @@ import (
 
 func TestMain(m *testing.M) {
 	proctest.Main(m, map[string]func() int{
-		"acquire": childAcquire,
-		"hold":    childHold,
-		"count":   childCount,
+		"acquire":  childAcquire,
+		"hold":     childHold,
+		"count":    childCount,
+		"bigindex": childBigIndex,
 	})
 }
 
@@ -265,4 +268,22 @@ func TestMutexGuardsSharedCounter(t *testing.T) {
 	if n := uint32(m[0]) | uint32(m[1])<<8 | uint32(m[2])<<16 | uint32(m[3])<<24; n != 200_000 {
 		t.Fatalf("counter = %d, want 200000", n)
 	}
+}
+
+// inPrivateIPC starts child name in a new IPC namespace, where it may set sysctls of
+// kernel.sem* without touching the machine's, and where every set it makes disappears
+// with it. Only root may make one.
+func inPrivateIPC(t *testing.T, name string, env ...string) *proctest.Child {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("needs root: a private IPC namespace (CLONE_NEWIPC) needs CAP_SYS_ADMIN")
+	}
+	return proctest.StartWith(t, name, func(c *exec.Cmd) {
+		c.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWIPC}
+	}, env...)
+}
+
+// setSysctl writes a kernel.* setting; for children in a private IPC namespace only.
+func setSysctl(name, value string) error {
+	return os.WriteFile("/proc/sys/kernel/"+name, []byte(value), 0)
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"syscall"
 	"time"
@@ -14,6 +15,9 @@ import (
 
 // MaxValue is SEMVMX, the largest value a semaphore can hold on Linux.
 const MaxValue = 32767
+
+// maxIndex is the last semaphore semop can name: struct sembuf's sem_num is 16 bits.
+const maxIndex = math.MaxUint16
 
 // InitTimeout is how long [Open] waits for another process that has just created a set
 // to finish initialising it, before giving up with an error.
@@ -103,6 +107,9 @@ func create(op string, key shm.Key, n int, perm os.FileMode, values []int) (*Set
 func checkCreate(n int, perm os.FileMode, values []int) error {
 	if n <= 0 {
 		return invalid("%d semaphores: need at least one", n)
+	}
+	if n > math.MaxInt32 {
+		return invalid("%d semaphores: the kernel counts them in 32 bits", n)
 	}
 	if perm&^0o777 != 0 {
 		return invalid("permission %v has bits outside 0o777", perm)
@@ -213,8 +220,8 @@ func Get(key shm.Key) (*Set, error) {
 
 // FromID returns the set whose semid is id, checking with IPC_STAT that it exists.
 func FromID(id int) (*Set, error) {
-	if id < 0 {
-		return nil, idError("get", id, invalid("id %d is negative", id))
+	if id < 0 || id > math.MaxInt32 {
+		return nil, idError("get", id, invalid("id %d is outside 0..%d", id, math.MaxInt32))
 	}
 	return stated("get", id, 0)
 }
