@@ -43,6 +43,13 @@
 // retried with what is left of the deadline. Removing a set wakes every waiter with an
 // error wrapping fs.ErrNotExist.
 //
+// # Reused ids
+//
+// The kernel gives the id of a removed set to a later set. A [Set] remembers what
+// identifies its set and checks, before each call, that the id still names it; a call on
+// a handle whose set is gone returns an error wrapping fs.ErrNotExist instead of acting
+// on the new set. The Set documentation says what this check cannot see.
+//
 // Errors are [*Error] values that name the operation and the key or id, and match the
 // errno and the io/fs sentinels with errors.Is (see Error). On darwin the package uses
 // semop without timeouts, polling for waits that can end (see sys_darwin.go); on other

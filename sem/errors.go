@@ -12,7 +12,7 @@ import (
 // id, and why. It unwraps to the cause, usually a syscall.Errno, so errors.Is works with
 // the errno (unix.EEXIST) and with the io/fs sentinels: fs.ErrExist for a taken key,
 // fs.ErrNotExist for a missing key or a removed id (EIDRM, also when a set is removed
-// while a process waits on it), fs.ErrPermission for EACCES and EPERM, fs.ErrInvalid
+// while a process waits on it, or when the id now names another set: see [Set]), fs.ErrPermission for EACCES and EPERM, fs.ErrInvalid
 // for bad arguments. A wait that ends with its context ends with ctx.Err()
 // (context.Canceled or context.DeadlineExceeded) as the cause.
 type Error struct {

@@ -59,7 +59,11 @@ func (m *Mutex) Lock(ctx context.Context) error {
 	if err := m.Set().usable("lock"); err != nil {
 		return err
 	}
-	if err := semopContext(ctx, m.set.id, []sembuf{{0, -1, semUndo}}); err != nil {
+	if err := m.set.verify("lock"); err != nil {
+		return err
+	}
+	op := [1]sembuf{{0, -1, semUndo}}
+	if err := semop(ctx, m.set, op[:]); err != nil {
 		return idError("lock", m.set.id, explainOp(err))
 	}
 	return nil
@@ -77,7 +81,10 @@ func (m *Mutex) Unlock() error {
 	if err := m.Set().usable("unlock"); err != nil {
 		return err
 	}
-	err := semtimedop(m.set.id, []sembuf{{0, 0, ipcNowait}, {0, 1, semUndo}}, nil)
+	err := m.set.recheck()
+	if err == nil {
+		err = semtimedop(m.set.id, []sembuf{{0, 0, ipcNowait}, {0, 1, semUndo}}, nil)
+	}
 	if errors.Is(err, syscall.EAGAIN) {
 		err = ipcerr.Explain(syscall.EAGAIN, nil, "the mutex is not locked")
 	}

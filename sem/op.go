@@ -45,7 +45,10 @@ func (s *Set) Acquire(ctx context.Context, i, n int, opts ...OpOption) error {
 	if err != nil {
 		return idError("acquire", s.id, err)
 	}
-	if err := semopContext(ctx, s.id, op[:]); err != nil {
+	if err := s.verify("acquire"); err != nil {
+		return err
+	}
+	if err := semop(ctx, s, op[:]); err != nil {
 		return idError("acquire", s.id, explainOp(err))
 	}
 	return nil
@@ -60,13 +63,21 @@ func (s *Set) TryAcquire(i, n int, opts ...OpOption) (bool, error) {
 	if err != nil {
 		return false, idError("acquire", s.id, err)
 	}
-	switch err := semtimedop(s.id, op[:], nil); err {
+	return s.try("acquire", op[:])
+}
+
+// try performs ops, which have IPC_NOWAIT, and reports whether they happened.
+func (s *Set) try(name string, ops []sembuf) (bool, error) {
+	if err := s.verify(name); err != nil {
+		return false, err
+	}
+	switch err := semtimedop(s.id, ops, nil); err {
 	case nil:
 		return true, nil
 	case syscall.EAGAIN:
 		return false, nil
 	default:
-		return false, idError("acquire", s.id, explainOp(err))
+		return false, idError(name, s.id, explainOp(err))
 	}
 }
 
@@ -80,6 +91,9 @@ func (s *Set) Release(i, n int, opts ...OpOption) error {
 	op, err := s.one(i, n, n, opts, 0)
 	if err != nil {
 		return idError("release", s.id, err)
+	}
+	if err := s.verify("release"); err != nil {
+		return err
 	}
 	if err := semtimedop(s.id, op[:], nil); err != nil {
 		return idError("release", s.id, explainOp(err))
@@ -110,7 +124,10 @@ func (s *Set) Do(ctx context.Context, ops ...Op) error {
 		}
 		bufs[k] = sembuf{uint16(o.Index), int16(o.Delta), opFlags(o.Flags)}
 	}
-	if err := semopContext(ctx, s.id, bufs); err != nil {
+	if err := s.verify("do"); err != nil {
+		return err
+	}
+	if err := semop(ctx, s, bufs); err != nil {
 		return idError("do", s.id, explainOp(err))
 	}
 	return nil
@@ -157,6 +174,15 @@ func (s *Set) checkIndex(i int) error {
 		return invalid("semaphore %d is beyond %d, the last one a semaphore operation can name (sem_num is 16 bits)", i, maxIndex)
 	}
 	return nil
+}
+
+func anyNowait(ops []sembuf) bool {
+	for _, o := range ops {
+		if o.flg&ipcNowait != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // explainOp names the errnos of semop that say little on their own.

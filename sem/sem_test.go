@@ -25,6 +25,7 @@ func TestMain(m *testing.M) {
 		"hold":     childHold,
 		"count":    childCount,
 		"bigindex": childBigIndex,
+		"reuse":    childReuse,
 	})
 }
 

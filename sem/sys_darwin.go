@@ -56,13 +56,17 @@ func semctl(id, num, cmd int, arg uintptr) (int, error) {
 	return int(r), nil
 }
 
-func semopContext(ctx context.Context, id int, ops []sembuf) error {
+// semop performs ops on s as the Linux version does, polling for waits that can end.
+func semop(ctx context.Context, s *Set, ops []sembuf) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	if ctx.Done() == nil {
 		for {
-			if err := semtimedop(id, ops, nil); err != syscall.EINTR {
+			if err := semtimedop(s.id, ops, nil); err != syscall.EINTR {
+				return err
+			}
+			if err := s.recheck(); err != nil {
 				return err
 			}
 		}
@@ -76,7 +80,7 @@ func semopContext(ctx context.Context, id int, ops []sembuf) error {
 	defer t.Stop()
 	<-t.C
 	for {
-		err := semtimedop(id, nowait, nil)
+		err := semtimedop(s.id, nowait, nil)
 		if err != syscall.EAGAIN && err != syscall.EINTR {
 			return err
 		}
@@ -89,17 +93,11 @@ func semopContext(ctx context.Context, id int, ops []sembuf) error {
 			return ctx.Err()
 		case <-t.C:
 		}
+		if err := s.recheck(); err != nil {
+			return err
+		}
 		pause = min(2*pause, 10*time.Millisecond)
 	}
-}
-
-func anyNowait(ops []sembuf) bool {
-	for _, o := range ops {
-		if o.flg&ipcNowait != 0 {
-			return true
-		}
-	}
-	return false
 }
 
 // stat reads darwin's struct semid_ds (sys/sem.h, packed to 4 bytes, 72 bytes): the

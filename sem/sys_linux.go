@@ -58,12 +58,13 @@ type kernelTimespec struct {
 	sec, nsec int64
 }
 
-// semopContext performs ops, waiting as long as ctx allows. Go's runtime signals its
+// semop performs ops on s, waiting as long as ctx allows. Go's runtime signals its
 // threads often (preemption, profiling); semop is never restarted after a signal, so
-// EINTR is retried with what is left of the deadline. A context that can be cancelled
+// EINTR is retried with what is left of the deadline, after checking again that the id
+// still names the set (it may have been reused while nothing held it). A context that can be cancelled
 // gets a watcher that, once ctx is done, interrupts the waiting thread with SIGURG (which
 // the runtime ignores) until the wait has ended, so cancellation is immediate.
-func semopContext(ctx context.Context, id int, ops []sembuf) error {
+func semop(ctx context.Context, s *Set, ops []sembuf) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -83,7 +84,7 @@ func semopContext(ctx context.Context, id int, ops []sembuf) error {
 			}
 			timeout = &kernelTimespec{int64(left / time.Second), int64(left % time.Second)}
 		}
-		err := semtimedop(id, ops, timeout)
+		err := semtimedop(s.id, ops, timeout)
 		switch {
 		case err == nil:
 			return nil
@@ -91,19 +92,13 @@ func semopContext(ctx context.Context, id int, ops []sembuf) error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
+			if err := s.recheck(); err != nil {
+				return err
+			}
 		default:
 			return err
 		}
 	}
-}
-
-func anyNowait(ops []sembuf) bool {
-	for _, o := range ops {
-		if o.flg&ipcNowait != 0 {
-			return true
-		}
-	}
-	return false
 }
 
 // interruptOnDone starts a watcher that, once ctx is done, sends SIGURG to thread tid

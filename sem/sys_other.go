@@ -33,11 +33,11 @@ type sembuf struct {
 
 type kernelTimespec struct{}
 
-func semget(shm.Key, int, int) (int, error)             { return -1, errors.ErrUnsupported }
-func semctl(int, int, int, uintptr) (int, error)        { return -1, errors.ErrUnsupported }
-func semtimedop(int, []sembuf, *kernelTimespec) error   { return errors.ErrUnsupported }
-func semopContext(context.Context, int, []sembuf) error { return errors.ErrUnsupported }
-func setall(int, []int) error                           { return errors.ErrUnsupported }
-func getall(int, int) ([]int, error)                    { return nil, errors.ErrUnsupported }
-func stat(int) (Info, error)                            { return Info{}, errors.ErrUnsupported }
-func setvalArg(int) uintptr                             { return 0 }
+func semget(shm.Key, int, int) (int, error)           { return -1, errors.ErrUnsupported }
+func semctl(int, int, int, uintptr) (int, error)      { return -1, errors.ErrUnsupported }
+func semtimedop(int, []sembuf, *kernelTimespec) error { return errors.ErrUnsupported }
+func semop(context.Context, *Set, []sembuf) error     { return errors.ErrUnsupported }
+func setall(int, []int) error                         { return errors.ErrUnsupported }
+func getall(int, int) ([]int, error)                  { return nil, errors.ErrUnsupported }
+func stat(int) (Info, error)                          { return Info{}, errors.ErrUnsupported }
+func setvalArg(int) uintptr                           { return 0 }

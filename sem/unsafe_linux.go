@@ -9,7 +9,7 @@ import (
 )
 
 // This file and unsafe_darwin.go hold every use of unsafe in the package: the system
-// calls that take a pointer.
+// calls that take a pointer to Go memory or to a guarded buffer.
 //
 // Each pointer stays a typed pointer, or a slice, until the unix.Syscall6 call
 // expression itself, where it is written uintptr(unsafe.Pointer(p)). Only there does
@@ -26,7 +26,8 @@ func semctlStat(id int, d *semidDS) error {
 }
 
 // semctlArray is semctl(id, 0, GETALL or SETALL, buf): the kernel writes or reads two
-// bytes for each semaphore of the set that has the id at that moment.
+// bytes for each semaphore of the set that has the id at that moment. buf is a guarded
+// buffer (see guarded), so a set bigger than buf ends in EFAULT, not past buf.
 func semctlArray(id, cmd int, buf []byte) error {
 	_, _, errno := unix.Syscall6(unix.SYS_SEMCTL, uintptr(id), 0, uintptr(semctlCmd(cmd)), uintptr(unsafe.Pointer(unsafe.SliceData(buf))), 0, 0)
 	return errnoErr(errno)
