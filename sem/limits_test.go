@@ -7,8 +7,10 @@ import (
 	"errors"
 	"io/fs"
 	"math"
+	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/go-sysv/shm"
@@ -106,6 +108,86 @@ func TestIndexBeyond16Bits(t *testing.T) {
 		}
 		if !strings.HasSuffix(line, " refused") {
 			t.Error(line)
+		}
+	}
+	c.WaitOK()
+}
+
+// kernelSem returns the fields of sysctl kernel.sem: SEMMSL, SEMMNS, SEMOPM, SEMMNI.
+func kernelSem(t testing.TB) []int {
+	t.Helper()
+	b, err := os.ReadFile("/proc/sys/kernel/sem")
+	if err != nil {
+		t.Skipf("cannot read the limits: %v", err)
+	}
+	var v []int
+	for _, f := range strings.Fields(string(b)) {
+		n, err := strconv.Atoi(f)
+		if err != nil {
+			t.Fatalf("kernel.sem %q: %v", b, err)
+		}
+		v = append(v, n)
+	}
+	return v
+}
+
+// A count above SEMMSL is a bad argument, and the error names the limit and the sysctl.
+func TestCreateAboveSEMMSL(t *testing.T) {
+	semmsl := kernelSem(t)[0]
+	for _, create := range []func(n int) (*sem.Set, error){
+		func(n int) (*sem.Set, error) { return sem.Create(shm.Private, n, 0o600) },
+		func(n int) (*sem.Set, error) { return sem.Open(freeKey(t), n, 0o600) },
+	} {
+		s, err := create(semmsl + 1)
+		if err == nil {
+			removeAtEnd(t, s)
+			t.Fatalf("made a set of SEMMSL+1 = %d semaphores", semmsl+1)
+		}
+		msg := err.Error()
+		if !errors.Is(err, fs.ErrInvalid) || !errors.Is(err, syscall.EINVAL) || !strings.Contains(msg, "SEMMSL") ||
+			!strings.Contains(msg, "kernel.sem") || !strings.Contains(msg, strconv.Itoa(semmsl)) {
+			t.Errorf("error %q: want fs.ErrInvalid and EINVAL, naming SEMMSL (%d) and kernel.sem", msg, semmsl)
+		}
+	}
+}
+
+// childLimits, in a private IPC namespace with room for 10 semaphores in 2 sets, fills
+// them and says what Create reports when each limit is reached.
+func childLimits() int {
+	if err := setSysctl("sem", "250 10 32 2"); err != nil {
+		return proctest.Fail("%v", err)
+	}
+	create := func(n int) error {
+		s, err := sem.Create(shm.Private, n, 0o600)
+		if err == nil {
+			defer s.Remove()
+		}
+		return err
+	}
+	report := func(err error) {
+		proctest.Say("%v %v", errors.Is(err, syscall.ENOSPC), err)
+	}
+	first, err := sem.Create(shm.Private, 8, 0o600)
+	if err != nil {
+		return proctest.Fail("%v", err)
+	}
+	defer first.Remove()
+	report(create(3)) // 8 + 3 semaphores: above SEMMNS
+	second, err := sem.Create(shm.Private, 1, 0o600)
+	if err != nil {
+		return proctest.Fail("%v", err)
+	}
+	defer second.Remove()
+	report(create(1)) // a third set: above SEMMNI
+	return 0
+}
+
+func TestCreateBeyondSystemLimits(t *testing.T) {
+	c := inPrivateIPC(t, "limits")
+	for _, want := range []string{"SEMMNS", "SEMMNI"} {
+		line := c.ReadLine()
+		if !strings.HasPrefix(line, "true ") || !strings.Contains(line, want) || !strings.Contains(line, "kernel.sem") {
+			t.Errorf("Create beyond %s: %q, want ENOSPC naming %s and kernel.sem", want, line, want)
 		}
 	}
 	c.WaitOK()

@@ -135,6 +135,9 @@ func (s *Set) verify(op string) error {
 // Create makes a new set of n semaphores with permission bits perm, failing with an
 // error wrapping fs.ErrExist if key is taken (semget(2) with IPC_CREAT|IPC_EXCL). The
 // semaphores start at values (one value per semaphore), or at zero if values is empty.
+// A count above the system's limit per set (SEMMSL) is an error wrapping fs.ErrInvalid;
+// one that the system has no room for (SEMMNS semaphores or SEMMNI sets in all) wraps
+// syscall.ENOSPC. Both name the limit and its sysctl.
 //
 // Creation is safe against processes that [Open] the same key at the same moment: the
 // kernel makes a new set with its values at zero and its last-operation time (sem_otime)
@@ -155,7 +158,7 @@ func create(op string, key shm.Key, n int, perm os.FileMode, values []int) (*Set
 	s := &Set{key: key, n: n, cuid: os.Geteuid(), cgid: os.Getegid()}
 	id, err := semget(key, n, ipcCreat|ipcExcl|int(perm))
 	if err != nil {
-		return nil, keyError(op, key, err)
+		return nil, keyError(op, key, explainCreate(n, err))
 	}
 	s.id = id
 	if err := s.initialise(values); err != nil {
@@ -220,18 +223,27 @@ func (s *Set) initialise(values []int) error {
 // until its creator has initialised it (see Create), so that its values are the ones
 // the creator meant. A set made by a program that never operates on it stays
 // uninitialised in this sense: use [Get] for it.
+//
+// If another process removes the set between Open's steps, Open starts again, until it
+// has created a set or opened one.
 func Open(key shm.Key, n int, perm os.FileMode, values ...int) (*Set, error) {
 	if err := checkCreate(n, perm, values); err != nil {
 		return nil, keyError("open", key, err)
 	}
-	for range 100 { // the set can be removed between the two semgets; try again then
+	for {
 		s, err := create("open", key, n, perm, values)
-		if !errors.Is(err, fs.ErrExist) {
+		if err == nil || key == shm.Private {
 			return s, err
 		}
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // made, then removed by another process before it was ready
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return nil, err
+		}
 		id, err := semget(key, n, int(perm))
-		if errors.Is(err, syscall.ENOENT) {
-			continue
+		if err == syscall.ENOENT {
+			continue // removed since the first semget
 		}
 		if err != nil {
 			if err == syscall.EINVAL {
@@ -239,9 +251,12 @@ func Open(key shm.Key, n int, perm os.FileMode, values ...int) (*Set, error) {
 			}
 			return nil, keyError("open", key, err)
 		}
-		return opened(id, key)
+		s, err = opened(id, key)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // removed, or the id reused, since the second semget
+		}
+		return s, err
 	}
-	return nil, keyError("open", key, errors.New("the set kept disappearing while being opened"))
 }
 
 func explainSize(key shm.Key, n int, err error) error {

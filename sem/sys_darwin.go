@@ -7,6 +7,7 @@ package sem
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"os"
 	"syscall"
 	"time"
@@ -122,3 +123,6 @@ func stat(id int) (Info, error) {
 		LastChange: unixTime(int64(le.Uint64(raw[44:]))),
 	}, nil
 }
+
+// readLimits is not implemented on darwin, whose limits are the sysctls kern.sysv.sem*.
+func readLimits() (limits, error) { return limits{}, errors.ErrUnsupported }

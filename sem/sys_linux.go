@@ -31,6 +31,7 @@ const (
 	getzcnt   = 15
 	setval    = 16
 	setallCmd = 17
+	semInfo   = 19
 
 	// ipc64 asks for the 64-bit struct layouts where the system call still defaults to
 	// the old ones (as x/sys/unix does for shmctl).
@@ -152,5 +153,25 @@ func stat(id int) (Info, error) {
 		CGID:       int(d.perm.Cgid),
 		LastOp:     unixTime(otime),
 		LastChange: unixTime(ctime),
+	}, nil
+}
+
+// seminfo is struct seminfo of linux/sem.h, which SEM_INFO fills with the limits of
+// kernel.sem and, in semusz and semaem, the sets and semaphores in use.
+type seminfo struct {
+	semmap, semmni, semmns, semmnu, semmsl, semopm, semume, semusz, semvmx, semaem int32
+}
+
+// readLimits returns the limits that semget enforces, and what is in use, from
+// semctl(2) SEM_INFO, which needs no permission.
+func readLimits() (limits, error) {
+	var si seminfo
+	if err := semctlInfo(&si); err != nil {
+		return limits{}, err
+	}
+	return limits{
+		perSet: int(si.semmsl), semaphores: int(si.semmns), sets: int(si.semmni),
+		usedSemaphores: int(si.semaem), usedSets: int(si.semusz),
+		sysctl: "sysctl kernel.sem",
 	}, nil
 }

@@ -40,4 +40,5 @@ func semop(context.Context, *Set, []sembuf) error     { return errors.ErrUnsuppo
 func setall(int, []int) error                         { return errors.ErrUnsupported }
 func getall(int, int) ([]int, error)                  { return nil, errors.ErrUnsupported }
 func stat(int) (Info, error)                          { return Info{}, errors.ErrUnsupported }
+func readLimits() (limits, error)                     { return limits{}, errors.ErrUnsupported }
 func setvalArg(int) uintptr                           { return 0 }

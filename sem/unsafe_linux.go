@@ -25,6 +25,12 @@ func semctlStat(id int, d *semidDS) error {
 	return errnoErr(errno)
 }
 
+// semctlInfo is semctl(0, 0, SEM_INFO, info): the kernel writes one struct seminfo.
+func semctlInfo(info *seminfo) error {
+	_, _, errno := unix.Syscall6(unix.SYS_SEMCTL, 0, 0, uintptr(semctlCmd(semInfo)), uintptr(unsafe.Pointer(info)), 0, 0)
+	return errnoErr(errno)
+}
+
 // semctlArray is semctl(id, 0, GETALL or SETALL, buf): the kernel writes or reads two
 // bytes for each semaphore of the set that has the id at that moment. buf is a guarded
 // buffer (see guarded), so a set bigger than buf ends in EFAULT, not past buf.
