@@ -1,6 +1,7 @@
 package sem
 
 import (
+	"errors"
 	"fmt"
 	"syscall"
 
@@ -42,6 +43,11 @@ func (e *Error) Error() string {
 
 // Unwrap returns the cause, for errors.Is and errors.As.
 func (e *Error) Unwrap() error { return e.Err }
+
+// ErrNotLocked is the cause of the error of [Mutex.Unlock] when the Mutex value does not
+// hold the lock: it was never locked through it, or is unlocked already, or was locked
+// through another Mutex value or by another process. Such an Unlock changes nothing.
+var ErrNotLocked = errors.New("the mutex is not locked by this Mutex")
 
 func keyError(op string, key shm.Key, err error) error {
 	return &Error{Op: op, Key: key, ID: -1, Err: err}

@@ -211,30 +211,6 @@ func TestOpenWaitsForInitialisation(t *testing.T) {
 	}
 }
 
-func TestMutexUnlockTwiceIsAnError(t *testing.T) {
-	key := freeKey(t)
-	mu, err := sem.OpenMutex(key, 0o600)
-	if err != nil {
-		t.Fatal(err)
-	}
-	removeAtEnd(t, mu.Set())
-	if err := mu.Unlock(); err == nil {
-		t.Fatal("Unlock of an unlocked mutex succeeded")
-	}
-	if err := mu.Lock(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if ok, _ := mu.TryLock(); ok {
-		t.Fatal("TryLock of a locked mutex succeeded")
-	}
-	if err := mu.Unlock(); err != nil {
-		t.Fatal(err)
-	}
-	if v, _ := mu.Set().Value(0); v != 1 {
-		t.Fatalf("value after Lock and Unlock = %d, want 1", v)
-	}
-}
-
 func TestBadInput(t *testing.T) {
 	taken := freeKey(t)
 	s := newSet(t, taken, 2)

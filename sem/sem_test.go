@@ -28,6 +28,7 @@ func TestMain(m *testing.M) {
 		"reuse":    childReuse,
 		"limits":   childLimits,
 		"churn":    childChurn,
+		"mutex":    childMutex,
 	})
 }
 
