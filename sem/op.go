@@ -185,6 +185,13 @@ func anyNowait(ops []sembuf) bool {
 	return false
 }
 
+// setNowait sets IPC_NOWAIT in every op if flag is ipcNowait, and clears it if flag is 0.
+func setNowait(ops []sembuf, flag int16) {
+	for i := range ops {
+		ops[i].flg = ops[i].flg&^ipcNowait | flag
+	}
+}
+
 // explainOp names the errnos of semop that say little on their own.
 func explainOp(err error) error {
 	errno, ok := err.(syscall.Errno)

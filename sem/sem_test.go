@@ -21,14 +21,15 @@ import (
 
 func TestMain(m *testing.M) {
 	proctest.Main(m, map[string]func() int{
-		"acquire":  childAcquire,
-		"hold":     childHold,
-		"count":    childCount,
-		"bigindex": childBigIndex,
-		"reuse":    childReuse,
-		"limits":   childLimits,
-		"churn":    childChurn,
-		"mutex":    childMutex,
+		"acquire":   childAcquire,
+		"hold":      childHold,
+		"count":     childCount,
+		"bigindex":  childBigIndex,
+		"reuse":     childReuse,
+		"limits":    childLimits,
+		"churn":     childChurn,
+		"mutex":     childMutex,
+		"ignoreurg": childIgnoreSIGURG,
 	})
 }
 

@@ -64,7 +64,8 @@ func semop(ctx context.Context, s *Set, ops []sembuf) error {
 	}
 	if ctx.Done() == nil {
 		for {
-			if err := semtimedop(s.id, ops, nil); err != syscall.EINTR {
+			err := semtimedop(s.id, ops, nil)
+			if err != syscall.EINTR {
 				return err
 			}
 			if err := s.recheck(); err != nil {
@@ -72,23 +73,24 @@ func semop(ctx context.Context, s *Set, ops []sembuf) error {
 			}
 		}
 	}
-	nowait := make([]sembuf, len(ops))
-	for i, o := range ops {
-		nowait[i] = sembuf{o.num, o.op, o.flg | ipcNowait}
+	if anyNowait(ops) {
+		return semtimedop(s.id, ops, nil)
 	}
+	setNowait(ops, ipcNowait)
+	defer setNowait(ops, 0)
+	var t *time.Timer
 	pause := 50 * time.Microsecond
-	t := time.NewTimer(0)
-	defer t.Stop()
-	<-t.C
 	for {
-		err := semtimedop(s.id, nowait, nil)
+		err := semtimedop(s.id, ops, nil)
 		if err != syscall.EAGAIN && err != syscall.EINTR {
 			return err
 		}
-		if anyNowait(ops) && err == syscall.EAGAIN {
-			return err
+		if t == nil { // only a call that must wait pays for a timer
+			t = time.NewTimer(pause)
+			defer t.Stop()
+		} else {
+			t.Reset(pause)
 		}
-		t.Reset(pause)
 		select {
 		case <-ctx.Done():
 			return ctx.Err()

@@ -5,6 +5,7 @@ package sem
 import (
 	"context"
 	"os"
+	"os/signal"
 	"runtime"
 	"syscall"
 	"time"
@@ -59,37 +60,84 @@ type kernelTimespec struct {
 	sec, nsec int64
 }
 
-// semop performs ops on s, waiting as long as ctx allows. Go's runtime signals its
-// threads often (preemption, profiling); semop is never restarted after a signal, so
-// EINTR is retried with what is left of the deadline, after checking again that the id
-// still names the set (it may have been reused while nothing held it). A context that can be cancelled
-// gets a watcher that, once ctx is done, interrupts the waiting thread with SIGURG (which
-// the runtime ignores) until the wait has ended, so cancellation is immediate.
+const forever = time.Duration(1<<63 - 1)
+
+// waitSlice is the longest a wait sleeps in the kernel between looks at its context
+// when no signal can interrupt it (SIGURG ignored).
+const waitSlice = 4 * time.Millisecond
+
+// semop performs ops on s, waiting as long as ctx allows; ops is the caller's own
+// slice, whose flags it changes and restores. Go's runtime signals its threads often
+// (preemption, profiling), and semop is never restarted after a signal, so EINTR is
+// retried with what is left of the deadline; before each retry the set's identity is
+// checked again, since the id may have been reused while nothing held it.
+//
+// Most calls need not wait, so the first try has IPC_NOWAIT and costs neither a timeout
+// nor a watcher. A call that must wait with a context that can be cancelled gets a
+// watcher that, once ctx is done, interrupts the waiting thread with SIGURG (which the
+// runtime ignores) until the wait has ended. If the program has made the process ignore
+// SIGURG (signal.Ignore), that signal is discarded, so the wait is made of slices of
+// waitSlice instead, with a look at ctx between them.
 func semop(ctx context.Context, s *Set, ops []sembuf) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	done := ctx.Done()
 	deadline, hasDeadline := ctx.Deadline()
-	if ctx.Done() != nil {
+	if done == nil && !hasDeadline {
+		for { // nothing can end this wait but the kernel: wait there
+			err := semtimedop(s.id, ops, nil)
+			if err != syscall.EINTR {
+				return err
+			}
+			if err := s.recheck(); err != nil {
+				return err
+			}
+		}
+	}
+	if anyNowait(ops) {
+		return semtimedop(s.id, ops, nil)
+	}
+	setNowait(ops, ipcNowait)
+	err := semtimedop(s.id, ops, nil)
+	setNowait(ops, 0)
+	if err != syscall.EAGAIN && err != syscall.EINTR { // done, or failed
+		return err
+	}
+
+	// The call must wait.
+	sliced := done != nil && signal.Ignored(syscall.SIGURG)
+	if done != nil && !sliced {
 		runtime.LockOSThread()
 		defer runtime.UnlockOSThread()
 		stop := interruptOnDone(ctx, unix.Gettid())
 		defer stop()
 	}
 	for {
-		var timeout *kernelTimespec
+		var ts kernelTimespec
+		left := forever
 		if hasDeadline {
-			left := time.Until(deadline)
+			left = time.Until(deadline)
 			if left <= 0 {
 				return context.DeadlineExceeded
 			}
-			timeout = &kernelTimespec{int64(left / time.Second), int64(left % time.Second)}
+		}
+		if sliced {
+			left = min(left, waitSlice)
+		}
+		timeout := &ts
+		if left == forever {
+			timeout = nil
+		} else {
+			ts = kernelTimespec{int64(left / time.Second), int64(left % time.Second)}
 		}
 		err := semtimedop(s.id, ops, timeout)
 		switch {
 		case err == nil:
 			return nil
-		case err == syscall.EINTR, err == syscall.EAGAIN && timeout != nil && !anyNowait(ops):
+		case err == syscall.EINTR, err == syscall.EAGAIN && timeout != nil:
+			// A signal, or the end of a slice or of the deadline: look at ctx, and at
+			// whether the id still names the set, before waiting again.
 			if err := ctx.Err(); err != nil {
 				return err
 			}

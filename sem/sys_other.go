@@ -9,8 +9,8 @@ import (
 	"github.com/go-sysv/shm"
 )
 
-// System V semaphores are implemented for Linux only; elsewhere every function returns
-// an error wrapping errors.ErrUnsupported.
+// System V semaphores are implemented for Linux and darwin only; elsewhere every
+// function returns an error wrapping errors.ErrUnsupported.
 
 const (
 	ipcCreat  = 0o1000
@@ -40,5 +40,5 @@ func semop(context.Context, *Set, []sembuf) error     { return errors.ErrUnsuppo
 func setall(int, []int) error                         { return errors.ErrUnsupported }
 func getall(int, int) ([]int, error)                  { return nil, errors.ErrUnsupported }
 func stat(int) (Info, error)                          { return Info{}, errors.ErrUnsupported }
-func readLimits() (limits, error)                     { return limits{}, errors.ErrUnsupported }
 func setvalArg(int) uintptr                           { return 0 }
+func readLimits() (limits, error)                     { return limits{}, errors.ErrUnsupported }
