@@ -27,12 +27,18 @@ var staleOps = map[string]func(s *sem.Set) error{
 	"TryAcquire": func(s *sem.Set) error { _, err := s.TryAcquire(0, 1); return err },
 	"Release":    func(s *sem.Set) error { return s.Release(0, 1) },
 	"Do":         func(s *sem.Set) error { return s.Do(context.Background(), sem.Op{Index: 1, Delta: 1}) },
+	"Value":      func(s *sem.Set) error { _, err := s.Value(0); return err },
+	"Waiting":    func(s *sem.Set) error { _, err := s.Waiting(0); return err },
 }
 
 // childReuse, in a private IPC namespace, makes a set of 3 semaphores, removes it, has
 // the kernel give its id to a new set (kernel.sem_next_id), calls SEM_OP on the stale
 // handle, and says how the call ended and whether the new set is as it was.
 func childReuse() int {
+	// Room for the big replacement whatever the machine's SEMMSL (250 before Linux 3.19).
+	if err := setSysctl("sem", "32000 1024000000 500 32000"); err != nil {
+		return proctest.Fail("%v", err)
+	}
 	old, err := sem.Create(shm.Private, 3, 0o600, 1, 2, 3)
 	if err != nil {
 		return proctest.Fail("%v", err)
