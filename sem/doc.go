@@ -36,18 +36,30 @@
 //
 // # Waiting
 //
-// Waits take a context.Context: a deadline becomes the kernel's timeout, and a
-// cancellation interrupts the waiting thread at once (with SIGURG, which the Go runtime
-// ignores; a program that asked signal.Notify for SIGURG sees them). The Go runtime
-// signals its threads often, and semop is never restarted after a signal, so EINTR is
-// retried with what is left of the deadline. Removing a set wakes every waiter with an
-// error wrapping fs.ErrNotExist.
+// Waits take a context.Context. A call first tries without waiting (IPC_NOWAIT), so one
+// that need not wait costs the same whatever the context. One that must wait hands a
+// deadline to the kernel as its timeout, and, if ctx can be cancelled, a cancellation
+// interrupts the waiting thread at once (with SIGURG, which the Go runtime ignores; a
+// program that asked signal.Notify for SIGURG sees them). A program that ignores SIGURG
+// (signal.Ignore) discards that signal, so there a wait that can be cancelled sleeps in
+// slices of a few milliseconds and looks at ctx between them. The Go runtime signals its
+// threads often, and semop is never restarted after a signal, so EINTR is retried with
+// what is left of the deadline. Removing a set wakes every waiter with an error wrapping
+// fs.ErrNotExist.
+//
+// # Reused ids
+//
+// The kernel gives the id of a removed set to a later set. A [Set] remembers what
+// identifies its set and checks, before each call, that the id still names it; a call on
+// a handle whose set is gone returns an error wrapping fs.ErrNotExist instead of acting
+// on the new set. The Set documentation says what this check cannot see.
 //
 // Errors are [*Error] values that name the operation and the key or id, and match the
 // errno and the io/fs sentinels with errors.Is (see Error). On darwin the package uses
-// semop without timeouts, polling for waits that can end (see sys_darwin.go); on other
-// systems every function returns an error wrapping errors.ErrUnsupported.
+// semop without timeouts, polling for waits that can end; on other systems every
+// function returns an error wrapping errors.ErrUnsupported.
 //
-// Everything here is safe for concurrent use: a Set and a Mutex are immutable handles,
-// and the semaphores live in the kernel.
+// Everything here is safe for concurrent use: a Set is an immutable handle, a Mutex
+// keeps its one record (whether it holds the lock) atomically, and the semaphores live
+// in the kernel.
 package sem

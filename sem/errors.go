@@ -1,6 +1,7 @@
 package sem
 
 import (
+	"errors"
 	"fmt"
 	"syscall"
 
@@ -12,7 +13,7 @@ import (
 // id, and why. It unwraps to the cause, usually a syscall.Errno, so errors.Is works with
 // the errno (unix.EEXIST) and with the io/fs sentinels: fs.ErrExist for a taken key,
 // fs.ErrNotExist for a missing key or a removed id (EIDRM, also when a set is removed
-// while a process waits on it), fs.ErrPermission for EACCES and EPERM, fs.ErrInvalid
+// while a process waits on it, or when the id now names another set: see [Set]), fs.ErrPermission for EACCES and EPERM, fs.ErrInvalid
 // for bad arguments. A wait that ends with its context ends with ctx.Err()
 // (context.Canceled or context.DeadlineExceeded) as the cause.
 type Error struct {
@@ -42,6 +43,11 @@ func (e *Error) Error() string {
 
 // Unwrap returns the cause, for errors.Is and errors.As.
 func (e *Error) Unwrap() error { return e.Err }
+
+// ErrNotLocked is the cause of the error of [Mutex.Unlock] when the Mutex value does not
+// hold the lock: it was never locked through it, or is unlocked already, or was locked
+// through another Mutex value or by another process. Such an Unlock changes nothing.
+var ErrNotLocked = errors.New("the mutex is not locked by this Mutex")
 
 func keyError(op string, key shm.Key, err error) error {
 	return &Error{Op: op, Key: key, ID: -1, Err: err}

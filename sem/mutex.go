@@ -2,8 +2,8 @@ package sem
 
 import (
 	"context"
-	"errors"
 	"os"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/go-sysv/shm"
@@ -24,13 +24,22 @@ import (
 //	binary.LittleEndian.PutUint64(b, counter+1)
 //	mu.Unlock()
 //
-// A Mutex is not tied to a goroutine or thread: any goroutine of the process that locked
-// it may unlock it. Unlocking a mutex that is not locked is an error (it would otherwise
-// let two processes in). A process that dies while holding the lock releases it, but
-// leaves what it was doing half done: keep the guarded data valid at every step, or
-// check it after Lock.
+// A Mutex value records that it holds the lock: Unlock must go through the Mutex value
+// that locked it (any goroutine may call it; the lock is not tied to a goroutine or
+// thread). Unlock through any other value, in this process or another, returns an
+// error wrapping [ErrNotLocked] and changes nothing, and so does an Unlock too many:
+// otherwise the unlocking process's undo record would later let two processes in. Do
+// not copy a Mutex; share the pointer.
+//
+// A process that dies while holding the lock releases it, but leaves what it was doing
+// half done: keep the guarded data valid at every step, or check it after Lock.
+// [Set.SetValue] and [Set.SetValues] on the mutex's set clear the undo records, and so
+// void every hold: use them only to repair a set no process uses.
 type Mutex struct {
 	set *Set
+	// held counts the Lock and TryLock calls through this value that no Unlock has
+	// given back: 0 or 1, unless the set's value was raised by other means.
+	held atomic.Int64
 }
 
 // OpenMutex opens the mutex of key: semaphore 0 of the set of key, created with one
@@ -41,7 +50,7 @@ func OpenMutex(key shm.Key, perm os.FileMode) (*Mutex, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Mutex{s}, nil
+	return &Mutex{set: s}, nil
 }
 
 // Set returns the semaphore set behind the mutex.
@@ -56,35 +65,68 @@ func (m *Mutex) Set() *Set {
 // Lock takes the mutex, waiting while another process (or goroutine) holds it, until ctx
 // is done: then it returns an error wrapping ctx.Err().
 func (m *Mutex) Lock(ctx context.Context) error {
-	if err := m.Set().usable("lock"); err != nil {
+	s := m.Set()
+	if err := s.usable("lock"); err != nil {
 		return err
 	}
-	if err := semopContext(ctx, m.set.id, []sembuf{{0, -1, semUndo}}); err != nil {
-		return idError("lock", m.set.id, explainOp(err))
+	if err := s.verify("lock"); err != nil {
+		return err
 	}
+	op := [1]sembuf{{0, -1, semUndo}}
+	if err := semop(ctx, s, op[:]); err != nil {
+		return idError("lock", s.id, explainOp(err))
+	}
+	m.held.Add(1)
 	return nil
 }
 
 // TryLock takes the mutex if it is free and reports whether it did.
 func (m *Mutex) TryLock() (bool, error) {
-	return m.Set().TryAcquire(0, 1)
+	s := m.Set()
+	if err := s.usable("lock"); err != nil {
+		return false, err
+	}
+	ok, err := s.try("lock", []sembuf{{0, -1, semUndo | ipcNowait}})
+	if ok {
+		m.held.Add(1)
+	}
+	return ok, err
 }
 
-// Unlock gives the mutex back. In one atomic operation it checks that the mutex is held
-// (value 0) and sets it to 1, so an Unlock too many is an error and never lets two
-// holders in.
+// Unlock gives the mutex back. It fails with an error wrapping [ErrNotLocked], and
+// changes nothing, unless this Mutex value holds the lock. In one atomic operation it
+// also checks that the semaphore is 0 (held) as it sets it to 1.
 func (m *Mutex) Unlock() error {
-	if err := m.Set().usable("unlock"); err != nil {
+	s := m.Set()
+	if err := s.usable("unlock"); err != nil {
 		return err
 	}
-	err := semtimedop(m.set.id, []sembuf{{0, 0, ipcNowait}, {0, 1, semUndo}}, nil)
-	if errors.Is(err, syscall.EAGAIN) {
-		err = ipcerr.Explain(syscall.EAGAIN, nil, "the mutex is not locked")
+	// Claim the hold before the system call, so that two Unlocks of one Lock cannot both
+	// pass; give it back if the call fails for another reason than the lock not being
+	// held.
+	for {
+		h := m.held.Load()
+		if h <= 0 {
+			return &Error{Op: "unlock", ID: s.id, Err: ErrNotLocked}
+		}
+		if m.held.CompareAndSwap(h, h-1) {
+			break
+		}
 	}
-	if err != nil {
-		return idError("unlock", m.set.id, err)
+	err := s.recheck()
+	if err == nil {
+		err = semtimedop(s.id, []sembuf{{0, 0, ipcNowait}, {0, 1, semUndo}}, nil)
 	}
-	return nil
+	switch err {
+	case nil:
+		return nil
+	case syscall.EAGAIN:
+		// The semaphore is not 0: a SETVAL or SETALL unlocked it while this value held
+		// it, and cleared the undo records; the hold is gone, so it is not given back.
+		return idError("unlock", s.id, ipcerr.Explain(syscall.EAGAIN, ErrNotLocked, "the mutex is not locked: its value was set while this Mutex held it"))
+	}
+	m.held.Add(1)
+	return idError("unlock", s.id, err)
 }
 
 // Remove destroys the mutex's semaphore set; processes waiting in Lock get an error

@@ -41,11 +41,14 @@ func (s *Set) Acquire(ctx context.Context, i, n int, opts ...OpOption) error {
 	if err := s.usable("acquire"); err != nil {
 		return err
 	}
-	op, err := s.one(i, -n, n, opts)
+	op, err := s.one(i, -n, n, opts, 0)
 	if err != nil {
 		return idError("acquire", s.id, err)
 	}
-	if err := semopContext(ctx, s.id, op[:]); err != nil {
+	if err := s.verify("acquire"); err != nil {
+		return err
+	}
+	if err := semop(ctx, s, op[:]); err != nil {
 		return idError("acquire", s.id, explainOp(err))
 	}
 	return nil
@@ -56,17 +59,25 @@ func (s *Set) TryAcquire(i, n int, opts ...OpOption) (bool, error) {
 	if err := s.usable("acquire"); err != nil {
 		return false, err
 	}
-	op, err := s.one(i, -n, n, append(opts, NoWait))
+	op, err := s.one(i, -n, n, opts, NoWait)
 	if err != nil {
 		return false, idError("acquire", s.id, err)
 	}
-	switch err := semtimedop(s.id, op[:], nil); err {
+	return s.try("acquire", op[:])
+}
+
+// try performs ops, which have IPC_NOWAIT, and reports whether they happened.
+func (s *Set) try(name string, ops []sembuf) (bool, error) {
+	if err := s.verify(name); err != nil {
+		return false, err
+	}
+	switch err := semtimedop(s.id, ops, nil); err {
 	case nil:
 		return true, nil
 	case syscall.EAGAIN:
 		return false, nil
 	default:
-		return false, idError("acquire", s.id, explainOp(err))
+		return false, idError(name, s.id, explainOp(err))
 	}
 }
 
@@ -77,9 +88,12 @@ func (s *Set) Release(i, n int, opts ...OpOption) error {
 	if err := s.usable("release"); err != nil {
 		return err
 	}
-	op, err := s.one(i, n, n, opts)
+	op, err := s.one(i, n, n, opts, 0)
 	if err != nil {
 		return idError("release", s.id, err)
+	}
+	if err := s.verify("release"); err != nil {
+		return err
 	}
 	if err := semtimedop(s.id, op[:], nil); err != nil {
 		return idError("release", s.id, explainOp(err))
@@ -110,21 +124,25 @@ func (s *Set) Do(ctx context.Context, ops ...Op) error {
 		}
 		bufs[k] = sembuf{uint16(o.Index), int16(o.Delta), opFlags(o.Flags)}
 	}
-	if err := semopContext(ctx, s.id, bufs); err != nil {
+	if err := s.verify("do"); err != nil {
+		return err
+	}
+	if err := semop(ctx, s, bufs); err != nil {
 		return idError("do", s.id, explainOp(err))
 	}
 	return nil
 }
 
-// one builds the single operation of Acquire and Release.
-func (s *Set) one(i, delta, n int, opts []OpOption) ([1]sembuf, error) {
+// one builds the single operation of Acquire and Release, with the options opts and
+// extra. It does not append to opts, which is the caller's.
+func (s *Set) one(i, delta, n int, opts []OpOption, extra OpOption) ([1]sembuf, error) {
 	if err := s.checkIndex(i); err != nil {
 		return [1]sembuf{}, err
 	}
 	if n <= 0 || n > MaxValue {
 		return [1]sembuf{}, invalid("count %d is outside 1..%d", n, MaxValue)
 	}
-	var o OpOption
+	o := extra
 	for _, opt := range opts {
 		if opt&^(NoUndo|NoWait) != 0 {
 			return [1]sembuf{}, invalid("unknown option %#x", int(opt))
@@ -152,7 +170,26 @@ func (s *Set) checkIndex(i int) error {
 	if i < 0 || i >= s.n {
 		return invalid("semaphore %d is outside the set's 0..%d", i, s.n-1)
 	}
+	if i > maxIndex {
+		return invalid("semaphore %d is beyond %d, the last one a semaphore operation can name (sem_num is 16 bits)", i, maxIndex)
+	}
 	return nil
+}
+
+func anyNowait(ops []sembuf) bool {
+	for _, o := range ops {
+		if o.flg&ipcNowait != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// setNowait sets IPC_NOWAIT in every op if flag is ipcNowait, and clears it if flag is 0.
+func setNowait(ops []sembuf, flag int16) {
+	for i := range ops {
+		ops[i].flg = ops[i].flg&^ipcNowait | flag
+	}
 }
 
 // explainOp names the errnos of semop that say little on their own.

@@ -215,30 +215,6 @@ func TestOpenWaitsForInitialisation(t *testing.T) {
 	}
 }
 
-func TestMutexUnlockTwiceIsAnError(t *testing.T) {
-	key := freeKey(t)
-	mu, err := sem.OpenMutex(key, 0o600)
-	if err != nil {
-		t.Fatal(err)
-	}
-	removeAtEnd(t, mu.Set())
-	if err := mu.Unlock(); err == nil {
-		t.Fatal("Unlock of an unlocked mutex succeeded")
-	}
-	if err := mu.Lock(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if ok, _ := mu.TryLock(); ok {
-		t.Fatal("TryLock of a locked mutex succeeded")
-	}
-	if err := mu.Unlock(); err != nil {
-		t.Fatal(err)
-	}
-	if v, _ := mu.Set().Value(0); v != 1 {
-		t.Fatalf("value after Lock and Unlock = %d, want 1", v)
-	}
-}
-
 func TestBadInput(t *testing.T) {
 	taken := freeKey(t)
 	s := newSet(t, taken, 2)
@@ -335,5 +311,19 @@ func TestZeroSetIsUseless(t *testing.T) {
 				t.Errorf("%s of a zero Mutex: %v, want fs.ErrInvalid", name, err)
 			}
 		}
+	}
+}
+
+// TryAcquire adds NoWait to the options without writing into the spare capacity of the
+// caller's slice, which the caller may still use.
+func TestTryAcquireLeavesOptionsAlone(t *testing.T) {
+	s := newSet(t, shm.Private, 1, 1)
+	opts := make([]sem.OpOption, 1, 2)
+	opts[0] = sem.NoUndo
+	if ok, err := s.TryAcquire(0, 1, opts...); !ok || err != nil {
+		t.Fatalf("TryAcquire = %v, %v", ok, err)
+	}
+	if spare := opts[:2][1]; spare != 0 {
+		t.Fatalf("TryAcquire wrote %v into the spare capacity of the caller's options", spare)
 	}
 }

@@ -9,7 +9,9 @@ import (
 	"io/fs"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
 
@@ -20,9 +22,15 @@ import (
 
 func TestMain(m *testing.M) {
 	proctest.Main(m, map[string]func() int{
-		"acquire": childAcquire,
-		"hold":    childHold,
-		"count":   childCount,
+		"acquire":   childAcquire,
+		"hold":      childHold,
+		"count":     childCount,
+		"bigindex":  childBigIndex,
+		"reuse":     childReuse,
+		"limits":    childLimits,
+		"churn":     childChurn,
+		"mutex":     childMutex,
+		"ignoreurg": childIgnoreSIGURG,
 	})
 }
 
@@ -99,6 +107,12 @@ func childSet() (*sem.Set, error) {
 		return nil, err
 	}
 	return sem.FromID(id)
+}
+
+// envKey returns the key the parent gave a child in SEM_KEY.
+func envKey() shm.Key {
+	key, _ := strconv.ParseUint(os.Getenv("SEM_KEY"), 0, 32)
+	return shm.Key(key)
 }
 
 func idEnv(s *sem.Set) string { return fmt.Sprintf("SEM_ID=%d", s.ID()) }
@@ -279,4 +293,75 @@ func TestMutexGuardsSharedCounter(t *testing.T) {
 	if n := uint32(m[0]) | uint32(m[1])<<8 | uint32(m[2])<<16 | uint32(m[3])<<24; n != 200_000 {
 		t.Fatalf("counter = %d, want 200000", n)
 	}
+}
+
+// inPrivateIPC starts child name in a new IPC namespace, where it may set sysctls of
+// kernel.sem* without touching the machine's, and where every set it makes disappears
+// with it. Only root may make one.
+func inPrivateIPC(t *testing.T, name string, env ...string) *proctest.Child {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("needs root: a private IPC namespace (CLONE_NEWIPC) needs CAP_SYS_ADMIN")
+	}
+	return proctest.StartWith(t, name, func(c *exec.Cmd) {
+		c.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWIPC}
+	}, env...)
+}
+
+// setSysctl writes a kernel.* setting; for children in a private IPC namespace only.
+func setSysctl(name, value string) error {
+	return os.WriteFile("/proc/sys/kernel/"+name, []byte(value), 0)
+}
+
+// childChurn makes and removes the set of SEM_KEY as fast as it can, removing also the
+// sets the parent makes, until its input closes or says stop.
+func childChurn() int {
+	key := envKey()
+	stop := make(chan struct{})
+	go func() {
+		proctest.Hear()
+		close(stop)
+	}()
+	proctest.Say("churning")
+	for {
+		select {
+		case <-stop:
+			return 0
+		default:
+		}
+		s, err := sem.Create(key, 1, 0o600, 1)
+		if errors.Is(err, os.ErrExist) {
+			s, err = sem.Get(key)
+		}
+		if err == nil {
+			s.Remove()
+		}
+	}
+}
+
+// Open makes or finds the set while another process keeps making and removing it: each
+// call returns a set, never an error that the set does not exist. Before, about 1 in
+// 200 calls said it did not.
+func TestOpenUnderChurn(t *testing.T) {
+	key := freeKey(t)
+	removeKeyAtEnd(t, key)
+	c := proctest.Start(t, "churn", "SEM_KEY="+key.String())
+	c.Expect("churning")
+	failed := 0
+	for i := range 20_000 {
+		s, err := sem.Open(key, 1, 0o600, 1)
+		if err != nil {
+			failed++
+			if failed <= 5 {
+				t.Errorf("Open %d: %v", i, err)
+			}
+			continue
+		}
+		s.Remove() // the child may have removed it already
+	}
+	if failed > 0 {
+		t.Errorf("%d of 20000 Opens failed", failed)
+	}
+	c.Send("stop")
+	c.WaitOK()
 }

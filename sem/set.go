@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"syscall"
 	"time"
@@ -15,17 +16,43 @@ import (
 // MaxValue is SEMVMX, the largest value a semaphore can hold on Linux.
 const MaxValue = 32767
 
+// maxIndex is the last semaphore semop can name: struct sembuf's sem_num is 16 bits.
+const maxIndex = math.MaxUint16
+
 // InitTimeout is how long [Open] waits for another process that has just created a set
 // to finish initialising it, before giving up with an error.
 const InitTimeout = 5 * time.Second
 
-// Set is a handle on one System V semaphore set: its id, its key and the number of
-// semaphores in it. It holds no resources and is safe to copy and to share between
-// goroutines; the set lives in the kernel until [Set.Remove].
+// Set is a handle on one System V semaphore set: its id, and what identifies the set
+// that had the id when the handle was made. It holds no resources and is safe to copy
+// and to share between goroutines; the set lives in the kernel until [Set.Remove].
+//
+// # Identity
+//
+// The kernel gives the id of a removed set to a later one: after about 4 million sets
+// have been made and removed, or at once if a privileged process sets kernel.sem_next_id.
+// So a handle remembers its set's key, size (sem_nsems) and creator's user and group
+// (sem_perm.cuid and cgid), the properties of a set that never change, and every method
+// that calls the kernel first asks it (IPC_STAT) whether the set the id names now has
+// them, and asks again before it retries a wait that a signal interrupted. If it does
+// not, the method changes nothing and returns an error wrapping fs.ErrNotExist (and
+// syscall.EIDRM) that says the id now names another set. Values and SetValues also
+// hand the kernel a buffer that ends at a page that cannot be touched, so that even a
+// set of the id made after the check cannot make the kernel write or read past it.
+//
+// What remains: the check and the call are two system calls, and a set removed and
+// replaced between them (a window of about a microsecond) is acted on. And the check can
+// only tell sets apart by those four properties: two sets of the same key, size and
+// creator are indistinguishable, as are, say, two Private sets of one size made by one
+// user. A process that may read nothing of the set (IPC_STAT needs read permission)
+// cannot check: its calls that need only alter permission (Acquire, Release, Do,
+// SetValue, SetValues, the Mutex's) and Remove then proceed unchecked, with the guarded
+// buffer still in place.
 type Set struct {
-	id  int
-	key shm.Key
-	n   int
+	id         int
+	key        shm.Key
+	n          int
+	cuid, cgid int
 }
 
 // ID returns the set's semid, as ipcs -s prints it and [FromID] takes. A zero or nil
@@ -49,7 +76,7 @@ func (s *Set) usable(op string) error {
 	return nil
 }
 
-// Key returns the key the set was created or found with.
+// Key returns the key of the set (Private for a set made without one).
 func (s *Set) Key() shm.Key {
 	if s == nil {
 		return shm.Private
@@ -70,9 +97,47 @@ func (s *Set) String() string {
 	return fmt.Sprintf("semaphore set id %d key %v (%d semaphores)", s.ID(), s.Key(), s.Len())
 }
 
+// is reports whether info, from IPC_STAT of s's id, describes the set s was made for.
+func (s *Set) is(info Info) bool {
+	return info.Key == s.key && info.Len == s.n && info.CUID == s.cuid && info.CGID == s.cgid
+}
+
+// check asks the kernel for the set that s's id names now, and returns an error if it
+// is not s's set: the bare errno of IPC_STAT, or ipcerr.Reused.
+func (s *Set) check() (Info, error) {
+	info, err := stat(s.id)
+	if err != nil {
+		return Info{}, err
+	}
+	if !s.is(info) {
+		return Info{}, ipcerr.Reused("semaphore set")
+	}
+	return info, nil
+}
+
+// recheck is check for a call about to act on the set, which may proceed unchecked if
+// the process may not read the set (EACCES): see the Set doc.
+func (s *Set) recheck() error {
+	if _, err := s.check(); err != nil && err != syscall.EACCES {
+		return err
+	}
+	return nil
+}
+
+// verify is recheck with the error made for op.
+func (s *Set) verify(op string) error {
+	if err := s.recheck(); err != nil {
+		return idError(op, s.id, err)
+	}
+	return nil
+}
+
 // Create makes a new set of n semaphores with permission bits perm, failing with an
 // error wrapping fs.ErrExist if key is taken (semget(2) with IPC_CREAT|IPC_EXCL). The
 // semaphores start at values (one value per semaphore), or at zero if values is empty.
+// A count above the system's limit per set (SEMMSL) is an error wrapping fs.ErrInvalid;
+// one that the system has no room for (SEMMNS semaphores or SEMMNI sets in all) wraps
+// syscall.ENOSPC. Both name the limit and its sysctl.
 //
 // Creation is safe against processes that [Open] the same key at the same moment: the
 // kernel makes a new set with its values at zero and its last-operation time (sem_otime)
@@ -81,21 +146,27 @@ func (s *Set) String() string {
 // sem_otime is set before it uses it, so nobody ever sees a zero that was meant to be 1.
 // If setting the values fails, Create removes the set again.
 func Create(key shm.Key, n int, perm os.FileMode, values ...int) (*Set, error) {
+	if err := checkCreate(n, perm, values); err != nil {
+		return nil, keyError("create", key, err)
+	}
 	return create("create", key, n, perm, values)
 }
 
+// create makes the set; its arguments are checked.
 func create(op string, key shm.Key, n int, perm os.FileMode, values []int) (*Set, error) {
-	if err := checkCreate(n, perm, values); err != nil {
-		return nil, keyError(op, key, err)
-	}
+	// The kernel records the effective ids as the creator's (cuid, cgid).
+	s := &Set{key: key, n: n, cuid: os.Geteuid(), cgid: os.Getegid()}
 	id, err := semget(key, n, ipcCreat|ipcExcl|int(perm))
 	if err != nil {
-		return nil, keyError(op, key, err)
+		return nil, keyError(op, key, explainCreate(n, err))
 	}
-	s := &Set{id: id, key: key, n: n}
+	s.id = id
 	if err := s.initialise(values); err != nil {
-		semctl(id, 0, ipcRmid, 0)
-		return nil, idError(op, id, err)
+		err = idError(op, id, err)
+		if !errors.Is(err, fs.ErrNotExist) { // the set is still there, and still ours
+			s.Remove()
+		}
+		return nil, err
 	}
 	return s, nil
 }
@@ -103,6 +174,9 @@ func create(op string, key shm.Key, n int, perm os.FileMode, values []int) (*Set
 func checkCreate(n int, perm os.FileMode, values []int) error {
 	if n <= 0 {
 		return invalid("%d semaphores: need at least one", n)
+	}
+	if n > math.MaxInt32 {
+		return invalid("%d semaphores: the kernel counts them in 32 bits", n)
 	}
 	if perm&^0o777 != 0 {
 		return invalid("permission %v has bits outside 0o777", perm)
@@ -122,7 +196,12 @@ func checkValues(values []int) error {
 	return nil
 }
 
+// initialise sets the values of a set just made and marks it ready; the error is a bare
+// errno or ipcerr.Reused.
 func (s *Set) initialise(values []int) error {
+	if err := s.recheck(); err != nil {
+		return err
+	}
 	first := 0
 	if len(values) > 0 {
 		if err := setall(s.id, values); err != nil {
@@ -144,15 +223,27 @@ func (s *Set) initialise(values []int) error {
 // until its creator has initialised it (see Create), so that its values are the ones
 // the creator meant. A set made by a program that never operates on it stays
 // uninitialised in this sense: use [Get] for it.
+//
+// If another process removes the set between Open's steps, Open starts again, until it
+// has created a set or opened one.
 func Open(key shm.Key, n int, perm os.FileMode, values ...int) (*Set, error) {
-	for range 100 { // the set can be removed between the two semgets; try again then
+	if err := checkCreate(n, perm, values); err != nil {
+		return nil, keyError("open", key, err)
+	}
+	for {
 		s, err := create("open", key, n, perm, values)
-		if !errors.Is(err, fs.ErrExist) {
+		if err == nil || key == shm.Private {
 			return s, err
 		}
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // made, then removed by another process before it was ready
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return nil, err
+		}
 		id, err := semget(key, n, int(perm))
-		if errors.Is(err, syscall.ENOENT) {
-			continue
+		if err == syscall.ENOENT {
+			continue // removed since the first semget
 		}
 		if err != nil {
 			if err == syscall.EINVAL {
@@ -160,12 +251,12 @@ func Open(key shm.Key, n int, perm os.FileMode, values ...int) (*Set, error) {
 			}
 			return nil, keyError("open", key, err)
 		}
-		if err := waitInitialised(id); err != nil {
-			return nil, idError("open", id, err)
+		s, err = opened(id, key)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // removed, or the id reused, since the second semget
 		}
-		return stated("open", id, key)
+		return s, err
 	}
-	return nil, keyError("open", key, errors.New("the set kept disappearing while being opened"))
 }
 
 func explainSize(key shm.Key, n int, err error) error {
@@ -177,24 +268,33 @@ func explainSize(key shm.Key, n int, err error) error {
 	return err
 }
 
-// waitInitialised polls the set until its creator has set sem_otime, or InitTimeout.
-func waitInitialised(id int) error {
+// opened waits, up to InitTimeout, until the creator of set id, found by key, has set
+// sem_otime, and returns a handle on it.
+func opened(id int, key shm.Key) (*Set, error) {
 	deadline := time.Now().Add(InitTimeout)
 	pause := 50 * time.Microsecond
 	for {
 		info, err := stat(id)
+		if err == nil && info.Key != key {
+			err = ipcerr.Reused("semaphore set")
+		}
 		if err != nil {
-			return err
+			return nil, idError("open", id, err)
 		}
 		if !info.LastOp.IsZero() {
-			return nil
+			return handle(info), nil
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("created but not initialised within %v: its creator may have died (remove the set) or not use this package's protocol (use Get): %w", InitTimeout, os.ErrDeadlineExceeded)
+			return nil, idError("open", id, fmt.Errorf("created but not initialised within %v: its creator may have died (remove the set) or not use this package's protocol (use Get): %w", InitTimeout, os.ErrDeadlineExceeded))
 		}
 		time.Sleep(pause) // a polled condition with a deadline, not a synchronisation
 		pause = min(2*pause, 5*time.Millisecond)
 	}
+}
+
+// handle returns a handle on the set that info describes.
+func handle(info Info) *Set {
+	return &Set{id: info.ID, key: info.Key, n: info.Len, cuid: info.CUID, cgid: info.CGID}
 }
 
 // Get returns the existing set of key (semget(2) with no flags), an error wrapping
@@ -204,30 +304,36 @@ func Get(key shm.Key) (*Set, error) {
 	if key == shm.Private {
 		return nil, keyError("get", key, invalid("the Private key names no set; use Create or FromID"))
 	}
-	id, err := semget(key, 0, 0)
-	if err != nil {
-		return nil, keyError("get", key, err)
+	for {
+		id, err := semget(key, 0, 0)
+		if err != nil {
+			return nil, keyError("get", key, err)
+		}
+		info, err := stat(id)
+		if err == nil && info.Key != key {
+			continue // the id was reused since semget; ask for the key again
+		}
+		if err != nil {
+			err = idError("get", id, err)
+			if errors.Is(err, fs.ErrNotExist) {
+				continue // removed since semget: ask again, which says whether another set has the key
+			}
+			return nil, err
+		}
+		return handle(info), nil
 	}
-	return stated("get", id, key)
 }
 
 // FromID returns the set whose semid is id, checking with IPC_STAT that it exists.
 func FromID(id int) (*Set, error) {
-	if id < 0 {
-		return nil, idError("get", id, invalid("id %d is negative", id))
+	if id < 0 || id > math.MaxInt32 {
+		return nil, idError("get", id, invalid("id %d is outside 0..%d", id, math.MaxInt32))
 	}
-	return stated("get", id, 0)
-}
-
-func stated(op string, id int, key shm.Key) (*Set, error) {
 	info, err := stat(id)
 	if err != nil {
-		return nil, idError(op, id, err)
+		return nil, idError("get", id, err)
 	}
-	if key == 0 {
-		key = info.Key
-	}
-	return &Set{id: id, key: key, n: info.Len}, nil
+	return handle(info), nil
 }
 
 // Remove destroys the set at once (semctl(2) IPC_RMID): every process waiting on it
@@ -235,6 +341,9 @@ func stated(op string, id int, key shm.Key) (*Set, error) {
 // privileged process may remove it.
 func (s *Set) Remove() error {
 	if err := s.usable("remove"); err != nil {
+		return err
+	}
+	if err := s.verify("remove"); err != nil {
 		return err
 	}
 	if _, err := semctl(s.id, 0, ipcRmid, 0); err != nil {

@@ -22,12 +22,12 @@ type Info struct {
 }
 
 // Stat returns what the kernel knows of the set now (semctl(2) IPC_STAT); it needs read
-// permission.
+// permission. If the id now names another set, the error wraps fs.ErrNotExist.
 func (s *Set) Stat() (Info, error) {
 	if err := s.usable("stat"); err != nil {
 		return Info{}, err
 	}
-	info, err := stat(s.id)
+	info, err := s.check()
 	if err != nil {
 		return Info{}, idError("stat", s.id, err)
 	}

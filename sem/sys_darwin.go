@@ -7,6 +7,7 @@ package sem
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"os"
 	"syscall"
 	"time"
@@ -47,6 +48,7 @@ type kernelTimespec struct{}
 // semidDS is darwin's struct semid_ds as bytes, read by offset in stat.
 type semidDS = [72]byte
 
+// semctl makes the semctl calls whose fourth argument is a number, not a pointer.
 func semctl(id, num, cmd int, arg uintptr) (int, error) {
 	r, _, errno := unix.Syscall6(unix.SYS_SEMCTL, uintptr(id), uintptr(num), uintptr(cmd), arg, 0, 0)
 	if errno != 0 {
@@ -55,59 +57,50 @@ func semctl(id, num, cmd int, arg uintptr) (int, error) {
 	return int(r), nil
 }
 
-// semtimedop is semop: darwin has no timeout, and callers pass none.
-func semtimedop(id int, ops []sembuf, _ *kernelTimespec) error {
-	_, _, errno := unix.Syscall(unix.SYS_SEMOP, uintptr(id), uintptr(sembufs(ops)), uintptr(len(ops)))
-	if errno != 0 {
-		return errno
-	}
-	return nil
-}
-
-func semopContext(ctx context.Context, id int, ops []sembuf) error {
+// semop performs ops on s as the Linux version does, polling for waits that can end.
+func semop(ctx context.Context, s *Set, ops []sembuf) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	if ctx.Done() == nil {
 		for {
-			if err := semtimedop(id, ops, nil); err != syscall.EINTR {
+			err := semtimedop(s.id, ops, nil)
+			if err != syscall.EINTR {
+				return err
+			}
+			if err := s.recheck(); err != nil {
 				return err
 			}
 		}
 	}
-	nowait := make([]sembuf, len(ops))
-	for i, o := range ops {
-		nowait[i] = sembuf{o.num, o.op, o.flg | ipcNowait}
+	if anyNowait(ops) {
+		return semtimedop(s.id, ops, nil)
 	}
+	setNowait(ops, ipcNowait)
+	defer setNowait(ops, 0)
+	var t *time.Timer
 	pause := 50 * time.Microsecond
-	t := time.NewTimer(0)
-	defer t.Stop()
-	<-t.C
 	for {
-		err := semtimedop(id, nowait, nil)
+		err := semtimedop(s.id, ops, nil)
 		if err != syscall.EAGAIN && err != syscall.EINTR {
 			return err
 		}
-		if anyNowait(ops) && err == syscall.EAGAIN {
-			return err
+		if t == nil { // only a call that must wait pays for a timer
+			t = time.NewTimer(pause)
+			defer t.Stop()
+		} else {
+			t.Reset(pause)
 		}
-		t.Reset(pause)
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-t.C:
 		}
+		if err := s.recheck(); err != nil {
+			return err
+		}
 		pause = min(2*pause, 10*time.Millisecond)
 	}
-}
-
-func anyNowait(ops []sembuf) bool {
-	for _, o := range ops {
-		if o.flg&ipcNowait != 0 {
-			return true
-		}
-	}
-	return false
 }
 
 // stat reads darwin's struct semid_ds (sys/sem.h, packed to 4 bytes, 72 bytes): the
@@ -115,7 +108,7 @@ func anyNowait(ops []sembuf) bool {
 // 32 and sem_ctime at 44 (64-bit time_t; both darwin architectures are little-endian).
 func stat(id int) (Info, error) {
 	var raw semidDS
-	if _, err := semctl(id, 0, ipcStat, uintptr(dsPtr(&raw))); err != nil {
+	if err := semctlStat(id, &raw); err != nil {
 		return Info{}, err
 	}
 	le := binary.LittleEndian
@@ -132,3 +125,6 @@ func stat(id int) (Info, error) {
 		LastChange: unixTime(int64(le.Uint64(raw[44:]))),
 	}, nil
 }
+
+// readLimits is not implemented on darwin, whose limits are the sysctls kern.sysv.sem*.
+func readLimits() (limits, error) { return limits{}, errors.ErrUnsupported }

@@ -5,6 +5,7 @@ package sem
 import (
 	"context"
 	"os"
+	"os/signal"
 	"runtime"
 	"syscall"
 	"time"
@@ -31,32 +32,27 @@ const (
 	getzcnt   = 15
 	setval    = 16
 	setallCmd = 17
+	semInfo   = 19
 
 	// ipc64 asks for the 64-bit struct layouts where the system call still defaults to
 	// the old ones (as x/sys/unix does for shmctl).
 	ipc64 = 0x100
 )
 
-func semctl(id, num, cmd int, arg uintptr) (int, error) {
+func semctlCmd(cmd int) int {
 	if runtime.GOARCH == "arm" || runtime.GOARCH == "mips64" || runtime.GOARCH == "mips64le" {
 		cmd |= ipc64
 	}
-	r, _, errno := unix.Syscall6(unix.SYS_SEMCTL, uintptr(id), uintptr(num), uintptr(cmd), arg, 0, 0)
+	return cmd
+}
+
+// semctl makes the semctl calls whose fourth argument is a number, not a pointer.
+func semctl(id, num, cmd int, arg uintptr) (int, error) {
+	r, _, errno := unix.Syscall6(unix.SYS_SEMCTL, uintptr(id), uintptr(num), uintptr(semctlCmd(cmd)), arg, 0, 0)
 	if errno != 0 {
 		return -1, errno
 	}
 	return int(r), nil
-}
-
-// semtimedop performs ops, waiting at most timeout if it is not nil. The error is the
-// bare errno: EAGAIN when the timeout passed or an IPC_NOWAIT op would wait, EINTR
-// when a signal arrived.
-func semtimedop(id int, ops []sembuf, timeout *kernelTimespec) error {
-	_, _, errno := unix.Syscall6(sysSemtimedop, uintptr(id), uintptr(sembufs(ops)), uintptr(len(ops)), uintptr(timespecPtr(timeout)), 0, 0)
-	if errno != 0 {
-		return errno
-	}
-	return nil
 }
 
 // kernelTimespec is struct __kernel_timespec: 64-bit seconds on every architecture.
@@ -64,52 +60,94 @@ type kernelTimespec struct {
 	sec, nsec int64
 }
 
-// semopContext performs ops, waiting as long as ctx allows. Go's runtime signals its
-// threads often (preemption, profiling); semop is never restarted after a signal, so
-// EINTR is retried with what is left of the deadline. A context that can be cancelled
-// gets a watcher that, once ctx is done, interrupts the waiting thread with SIGURG (which
-// the runtime ignores) until the wait has ended, so cancellation is immediate.
-func semopContext(ctx context.Context, id int, ops []sembuf) error {
+const forever = time.Duration(1<<63 - 1)
+
+// waitSlice is the longest a wait sleeps in the kernel between looks at its context
+// when no signal can interrupt it (SIGURG ignored).
+const waitSlice = 4 * time.Millisecond
+
+// semop performs ops on s, waiting as long as ctx allows; ops is the caller's own
+// slice, whose flags it changes and restores. Go's runtime signals its threads often
+// (preemption, profiling), and semop is never restarted after a signal, so EINTR is
+// retried with what is left of the deadline; before each retry the set's identity is
+// checked again, since the id may have been reused while nothing held it.
+//
+// Most calls need not wait, so the first try has IPC_NOWAIT and costs neither a timeout
+// nor a watcher. A call that must wait with a context that can be cancelled gets a
+// watcher that, once ctx is done, interrupts the waiting thread with SIGURG (which the
+// runtime ignores) until the wait has ended. If the program has made the process ignore
+// SIGURG (signal.Ignore), that signal is discarded, so the wait is made of slices of
+// waitSlice instead, with a look at ctx between them.
+func semop(ctx context.Context, s *Set, ops []sembuf) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	done := ctx.Done()
 	deadline, hasDeadline := ctx.Deadline()
-	if ctx.Done() != nil {
+	if done == nil && !hasDeadline {
+		for { // nothing can end this wait but the kernel: wait there
+			err := semtimedop(s.id, ops, nil)
+			if err != syscall.EINTR {
+				return err
+			}
+			if err := s.recheck(); err != nil {
+				return err
+			}
+		}
+	}
+	if anyNowait(ops) {
+		return semtimedop(s.id, ops, nil)
+	}
+	setNowait(ops, ipcNowait)
+	err := semtimedop(s.id, ops, nil)
+	setNowait(ops, 0)
+	if err != syscall.EAGAIN && err != syscall.EINTR { // done, or failed
+		return err
+	}
+
+	// The call must wait.
+	sliced := done != nil && signal.Ignored(syscall.SIGURG)
+	if done != nil && !sliced {
 		runtime.LockOSThread()
 		defer runtime.UnlockOSThread()
 		stop := interruptOnDone(ctx, unix.Gettid())
 		defer stop()
 	}
 	for {
-		var timeout *kernelTimespec
+		var ts kernelTimespec
+		left := forever
 		if hasDeadline {
-			left := time.Until(deadline)
+			left = time.Until(deadline)
 			if left <= 0 {
 				return context.DeadlineExceeded
 			}
-			timeout = &kernelTimespec{int64(left / time.Second), int64(left % time.Second)}
 		}
-		err := semtimedop(id, ops, timeout)
+		if sliced {
+			left = min(left, waitSlice)
+		}
+		timeout := &ts
+		if left == forever {
+			timeout = nil
+		} else {
+			ts = kernelTimespec{int64(left / time.Second), int64(left % time.Second)}
+		}
+		err := semtimedop(s.id, ops, timeout)
 		switch {
 		case err == nil:
 			return nil
-		case err == syscall.EINTR, err == syscall.EAGAIN && timeout != nil && !anyNowait(ops):
+		case err == syscall.EINTR, err == syscall.EAGAIN && timeout != nil:
+			// A signal, or the end of a slice or of the deadline: look at ctx, and at
+			// whether the id still names the set, before waiting again.
 			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := s.recheck(); err != nil {
 				return err
 			}
 		default:
 			return err
 		}
 	}
-}
-
-func anyNowait(ops []sembuf) bool {
-	for _, o := range ops {
-		if o.flg&ipcNowait != 0 {
-			return true
-		}
-	}
-	return false
 }
 
 // interruptOnDone starts a watcher that, once ctx is done, sends SIGURG to thread tid
@@ -148,7 +186,7 @@ func interruptOnDone(ctx context.Context, tid int) (stop func()) {
 
 func stat(id int) (Info, error) {
 	var d semidDS
-	if _, err := semctl(id, 0, ipcStat, uintptr(dsPtr(&d))); err != nil {
+	if err := semctlStat(id, &d); err != nil {
 		return Info{}, err
 	}
 	otime, ctime := d.times()
@@ -163,5 +201,25 @@ func stat(id int) (Info, error) {
 		CGID:       int(d.perm.Cgid),
 		LastOp:     unixTime(otime),
 		LastChange: unixTime(ctime),
+	}, nil
+}
+
+// seminfo is struct seminfo of linux/sem.h, which SEM_INFO fills with the limits of
+// kernel.sem and, in semusz and semaem, the sets and semaphores in use.
+type seminfo struct {
+	semmap, semmni, semmns, semmnu, semmsl, semopm, semume, semusz, semvmx, semaem int32
+}
+
+// readLimits returns the limits that semget enforces, and what is in use, from
+// semctl(2) SEM_INFO, which needs no permission.
+func readLimits() (limits, error) {
+	var si seminfo
+	if err := semctlInfo(&si); err != nil {
+		return limits{}, err
+	}
+	return limits{
+		perSet: int(si.semmsl), semaphores: int(si.semmns), sets: int(si.semmni),
+		usedSemaphores: int(si.semaem), usedSets: int(si.semusz),
+		sysctl: "sysctl kernel.sem",
 	}, nil
 }

@@ -9,8 +9,8 @@ import (
 	"github.com/go-sysv/shm"
 )
 
-// System V semaphores are implemented for Linux only; elsewhere every function returns
-// an error wrapping errors.ErrUnsupported.
+// System V semaphores are implemented for Linux and darwin only; elsewhere every
+// function returns an error wrapping errors.ErrUnsupported.
 
 const (
 	ipcCreat  = 0o1000
@@ -33,11 +33,12 @@ type sembuf struct {
 
 type kernelTimespec struct{}
 
-func semget(shm.Key, int, int) (int, error)             { return -1, errors.ErrUnsupported }
-func semctl(int, int, int, uintptr) (int, error)        { return -1, errors.ErrUnsupported }
-func semtimedop(int, []sembuf, *kernelTimespec) error   { return errors.ErrUnsupported }
-func semopContext(context.Context, int, []sembuf) error { return errors.ErrUnsupported }
-func setall(int, []int) error                           { return errors.ErrUnsupported }
-func getall(int, int) ([]int, error)                    { return nil, errors.ErrUnsupported }
-func stat(int) (Info, error)                            { return Info{}, errors.ErrUnsupported }
-func setvalArg(int) uintptr                             { return 0 }
+func semget(shm.Key, int, int) (int, error)           { return -1, errors.ErrUnsupported }
+func semctl(int, int, int, uintptr) (int, error)      { return -1, errors.ErrUnsupported }
+func semtimedop(int, []sembuf, *kernelTimespec) error { return errors.ErrUnsupported }
+func semop(context.Context, *Set, []sembuf) error     { return errors.ErrUnsupported }
+func setall(int, []int) error                         { return errors.ErrUnsupported }
+func getall(int, int) ([]int, error)                  { return nil, errors.ErrUnsupported }
+func stat(int) (Info, error)                          { return Info{}, errors.ErrUnsupported }
+func setvalArg(int) uintptr                           { return 0 }
+func readLimits() (limits, error)                     { return limits{}, errors.ErrUnsupported }

@@ -18,6 +18,9 @@ func (s *Set) SetValue(i, v int) error {
 	if err := checkValues([]int{v}); err != nil {
 		return idError("setvalue", s.id, err)
 	}
+	if err := s.verify("setvalue"); err != nil {
+		return err
+	}
 	if _, err := semctl(s.id, i, setval, setvalArg(v)); err != nil {
 		return idError("setvalue", s.id, explainOp(err))
 	}
@@ -28,6 +31,10 @@ func (s *Set) SetValue(i, v int) error {
 func (s *Set) Values() ([]int, error) {
 	if err := s.usable("values"); err != nil {
 		return nil, err
+	}
+	// GETALL needs read permission, as IPC_STAT does: no reason to go on unchecked.
+	if _, err := s.check(); err != nil {
+		return nil, idError("values", s.id, err)
 	}
 	vals, err := getall(s.id, s.n)
 	if err != nil {
@@ -47,6 +54,9 @@ func (s *Set) SetValues(values []int) error {
 	}
 	if err := checkValues(values); err != nil {
 		return idError("setvalues", s.id, err)
+	}
+	if err := s.verify("setvalues"); err != nil {
+		return err
 	}
 	if err := setall(s.id, values); err != nil {
 		return idError("setvalues", s.id, err)
@@ -77,6 +87,9 @@ func (s *Set) get(op string, i, cmd int) (int, error) {
 	}
 	if err := s.checkIndex(i); err != nil {
 		return 0, idError(op, s.id, err)
+	}
+	if err := s.verify(op); err != nil {
+		return 0, err
 	}
 	v, err := semctl(s.id, i, cmd, 0)
 	if err != nil {

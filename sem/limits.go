@@ -1,0 +1,51 @@
+package sem
+
+import (
+	"io/fs"
+	"syscall"
+
+	"github.com/go-sysv/shm/internal/ipcerr"
+)
+
+// limits are the system's limits on semaphores (SEMMSL, SEMMNS, SEMMNI) and how much of
+// them is in use, for the errors of semget.
+type limits struct {
+	perSet, semaphores, sets int // SEMMSL, SEMMNS, SEMMNI
+	usedSemaphores, usedSets int
+	sysctl                   string // where they are set, "sysctl kernel.sem"
+}
+
+// explainCreate says which limit semget hit in making a set of n semaphores.
+func explainCreate(n int, err error) error {
+	errno, ok := err.(syscall.Errno)
+	if !ok {
+		return err
+	}
+	lim, lerr := readLimits()
+	where := ""
+	if lerr == nil {
+		where = ", " + lim.sysctl
+	}
+	switch errno {
+	case syscall.EINVAL:
+		// With IPC_CREAT|IPC_EXCL, and n at least 1, the only EINVAL of semget is a
+		// count above SEMMSL.
+		if lerr == nil {
+			return ipcerr.Explain(errno, fs.ErrInvalid, "%d semaphores is more than a set may hold: %d (SEMMSL, the 1st field of %s)", n, lim.perSet, lim.sysctl)
+		}
+		return ipcerr.Explain(errno, fs.ErrInvalid, "%d semaphores is more than a set may hold (SEMMSL)", n)
+	case syscall.ENOSPC:
+		// The semaphores of all sets together would pass SEMMNS, or there are SEMMNI
+		// sets already.
+		switch {
+		case lerr != nil:
+			return ipcerr.Explain(errno, nil, "the system's limit of semaphores (SEMMNS) or of sets (SEMMNI) is reached")
+		case lim.usedSemaphores+n > lim.semaphores:
+			return ipcerr.Explain(errno, nil, "%d more semaphores would pass the system's limit: %d of %d in use (SEMMNS, the 2nd field of %s)", n, lim.usedSemaphores, lim.semaphores, lim.sysctl)
+		case lim.usedSets >= lim.sets:
+			return ipcerr.Explain(errno, nil, "the system's limit of semaphore sets is reached: %d of %d (SEMMNI, the 4th field of %s)", lim.usedSets, lim.sets, lim.sysctl)
+		}
+		return ipcerr.Explain(errno, nil, "the system's limit of semaphores (SEMMNS) or of sets (SEMMNI) was reached%s", where)
+	}
+	return err
+}
