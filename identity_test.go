@@ -34,6 +34,7 @@ func childReuse() int {
 		{"Larger", shm.Private, shm.Private, 4096, 1 << 20},
 		{"Smaller", shm.Private, shm.Private, 1 << 20, 4096},
 		{"SameSizeOtherKey", key, shm.Private, 8192, 8192},
+		{"SameSizeNowKeyed", shm.Private, key, 8192, 8192},
 	} {
 		old, err := shm.Create(tc.oldKey, tc.oldSize, 0o600)
 		if err != nil {

@@ -47,9 +47,9 @@ func TestIntegersOutOfRange(t *testing.T) {
 				removeAtEnd(t, got)
 				t.Fatalf("got %v, want an error wrapping fs.ErrInvalid", got)
 			}
-			var e *sem.Error
+			var e *shm.Error
 			if !errors.As(err, &e) || !errors.Is(err, fs.ErrInvalid) {
-				t.Fatalf("error %v, want a *sem.Error wrapping fs.ErrInvalid", err)
+				t.Fatalf("error %v, want a *shm.Error wrapping fs.ErrInvalid", err)
 			}
 		})
 	}

@@ -107,7 +107,7 @@ func (m *Mutex) Unlock() error {
 	for {
 		h := m.held.Load()
 		if h <= 0 {
-			return &Error{Op: "unlock", ID: s.id, Err: ErrNotLocked}
+			return idError("unlock", s.id, ErrNotLocked)
 		}
 		if m.held.CompareAndSwap(h, h-1) {
 			break

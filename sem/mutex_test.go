@@ -8,6 +8,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/go-sysv/shm"
 	"github.com/go-sysv/shm/internal/proctest"
 	"github.com/go-sysv/shm/sem"
 )
@@ -126,9 +127,9 @@ func TestMutexUnlockNeedsTheHolder(t *testing.T) {
 	}
 	notLocked := func(what string, err error) {
 		t.Helper()
-		var e *sem.Error
+		var e *shm.Error
 		if !errors.Is(err, sem.ErrNotLocked) || !errors.As(err, &e) || e.Op != "unlock" {
-			t.Fatalf("%s: %v, want a *sem.Error for unlock wrapping sem.ErrNotLocked", what, err)
+			t.Fatalf("%s: %v, want a *shm.Error for unlock wrapping sem.ErrNotLocked", what, err)
 		}
 	}
 	notLocked("Unlock of an unlocked mutex", mu.Unlock())

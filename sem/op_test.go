@@ -265,9 +265,9 @@ func TestBadInput(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := tt.do()
-			var e *sem.Error
+			var e *shm.Error
 			if !errors.As(err, &e) {
-				t.Fatalf("error %v (%T) is not a *sem.Error", err, err)
+				t.Fatalf("error %v (%T) is not a *shm.Error", err, err)
 			}
 			for _, target := range tt.is {
 				if !errors.Is(err, target) {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/go-sysv/shm"
 	"github.com/go-sysv/shm/internal/ipcerr"
+	"github.com/go-sysv/shm/internal/sysv"
 )
 
 // MaxValue is SEMVMX, the largest value a semaphore can hold on Linux.
@@ -49,10 +50,10 @@ const InitTimeout = 5 * time.Second
 // SetValue, SetValues, the Mutex's) and Remove then proceed unchecked, with the guarded
 // buffer still in place.
 type Set struct {
-	id         int
-	key        shm.Key
-	n          int
-	cuid, cgid int
+	id    int
+	key   shm.Key
+	n     int
+	ident sysv.Identity
 }
 
 // ID returns the set's semid, as ipcs -s prints it and [FromID] takes. A zero or nil
@@ -71,7 +72,7 @@ func (s *Set) zero() bool { return s == nil || s.n == 0 }
 // usable returns an error for a nil or zero Set.
 func (s *Set) usable(op string) error {
 	if s.zero() {
-		return &Error{Op: op, ID: -1, Err: invalid("zero Set: get one from Create, Get, Open or FromID")}
+		return noneError(op, invalid("zero Set: get one from Create, Get, Open or FromID"))
 	}
 	return nil
 }
@@ -97,9 +98,15 @@ func (s *Set) String() string {
 	return fmt.Sprintf("semaphore set id %d key %v (%d semaphores)", s.ID(), s.Key(), s.Len())
 }
 
+// identityOf returns what never changes of the set info describes.
+func identityOf(info Info) sysv.Identity {
+	return sysv.Identity{Key: uint32(info.Key), Size: int64(info.Len), CUID: info.CUID, CGID: info.CGID}
+}
+
 // is reports whether info, from IPC_STAT of s's id, describes the set s was made for.
+// A set has no state in which the kernel hides its key.
 func (s *Set) is(info Info) bool {
-	return info.Key == s.key && info.Len == s.n && info.CUID == s.cuid && info.CGID == s.cgid
+	return s.ident.Names(identityOf(info), false)
 }
 
 // check asks the kernel for the set that s's id names now, and returns an error if it
@@ -155,7 +162,7 @@ func Create(key shm.Key, n int, perm os.FileMode, values ...int) (*Set, error) {
 // create makes the set; its arguments are checked.
 func create(op string, key shm.Key, n int, perm os.FileMode, values []int) (*Set, error) {
 	// The kernel records the effective ids as the creator's (cuid, cgid).
-	s := &Set{key: key, n: n, cuid: os.Geteuid(), cgid: os.Getegid()}
+	s := &Set{key: key, n: n, ident: sysv.Identity{Key: uint32(key), Size: int64(n), CUID: os.Geteuid(), CGID: os.Getegid()}}
 	id, err := semget(key, n, ipcCreat|ipcExcl|int(perm))
 	if err != nil {
 		return nil, keyError(op, key, explainCreate(n, err))
@@ -179,7 +186,7 @@ func checkCreate(n int, perm os.FileMode, values []int) error {
 		return invalid("%d semaphores: the kernel counts them in 32 bits", n)
 	}
 	if perm&^0o777 != 0 {
-		return invalid("permission %v has bits outside 0o777", perm)
+		return invalid("permission %O has bits outside 0o777", uint32(perm))
 	}
 	if len(values) != 0 && len(values) != n {
 		return invalid("%d initial values for %d semaphores", len(values), n)
@@ -294,7 +301,7 @@ func opened(id int, key shm.Key) (*Set, error) {
 
 // handle returns a handle on the set that info describes.
 func handle(info Info) *Set {
-	return &Set{id: info.ID, key: info.Key, n: info.Len, cuid: info.CUID, cgid: info.CGID}
+	return &Set{id: info.ID, key: info.Key, n: info.Len, ident: identityOf(info)}
 }
 
 // Get returns the existing set of key (semget(2) with no flags), an error wrapping
@@ -324,14 +331,16 @@ func Get(key shm.Key) (*Set, error) {
 	}
 }
 
-// FromID returns the set whose semid is id, checking with IPC_STAT that it exists.
+// FromID returns the set whose semid is id, as ipcs -s prints it or another process
+// passes it on, checking with IPC_STAT that it exists (an error wrapping fs.ErrNotExist
+// if not). Ids are from 0 to 2^31-1; any other is an error wrapping fs.ErrInvalid.
 func FromID(id int) (*Set, error) {
 	if id < 0 || id > math.MaxInt32 {
-		return nil, idError("get", id, invalid("id %d is outside 0..%d", id, math.MaxInt32))
+		return nil, noneError("fromid", invalid("id %d is outside 0..%d", id, math.MaxInt32))
 	}
 	info, err := stat(id)
 	if err != nil {
-		return nil, idError("get", id, err)
+		return nil, idError("fromid", id, err)
 	}
 	return handle(info), nil
 }

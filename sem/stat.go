@@ -33,10 +33,3 @@ func (s *Set) Stat() (Info, error) {
 	}
 	return info, nil
 }
-
-func unixTime(sec int64) time.Time {
-	if sec == 0 {
-		return time.Time{}
-	}
-	return time.Unix(sec, 0)
-}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/go-sysv/shm"
+	"github.com/go-sysv/shm/internal/sysv"
 	"golang.org/x/sys/unix"
 )
 
@@ -121,8 +122,8 @@ func stat(id int) (Info, error) {
 		GID:        int(le.Uint32(raw[4:])),
 		CUID:       int(le.Uint32(raw[8:])),
 		CGID:       int(le.Uint32(raw[12:])),
-		LastOp:     unixTime(int64(le.Uint64(raw[32:]))),
-		LastChange: unixTime(int64(le.Uint64(raw[44:]))),
+		LastOp:     sysv.Time(int64(le.Uint64(raw[32:]))),
+		LastChange: sysv.Time(int64(le.Uint64(raw[44:]))),
 	}, nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/go-sysv/shm"
+	"github.com/go-sysv/shm/internal/sysv"
 	"golang.org/x/sys/unix"
 )
 
@@ -34,17 +35,11 @@ const (
 	setallCmd = 17
 	semInfo   = 19
 
-	// ipc64 asks for the 64-bit struct layouts where the system call still defaults to
-	// the old ones (as x/sys/unix does for shmctl).
-	ipc64 = 0x100
+	semStatAny = 20 // SEM_STAT_ANY, Linux 4.17
 )
 
-func semctlCmd(cmd int) int {
-	if runtime.GOARCH == "arm" || runtime.GOARCH == "mips64" || runtime.GOARCH == "mips64le" {
-		cmd |= ipc64
-	}
-	return cmd
-}
+// semctlCmd adds IPC_64 where the system call needs it to use the 64-bit layouts.
+func semctlCmd(cmd int) int { return cmd | semctlVersion }
 
 // semctl makes the semctl calls whose fourth argument is a number, not a pointer.
 func semctl(id, num, cmd int, arg uintptr) (int, error) {
@@ -184,9 +179,17 @@ func interruptOnDone(ctx context.Context, tid int) (stop func()) {
 	}
 }
 
+// stat reads set id with IPC_STAT, which needs read permission. Where that is refused
+// (EACCES), it reads the same with SEM_STAT_ANY (Linux 4.17), which needs none, as
+// /proc/sysvipc/sem shows the same to every user, so that a handle can check its set
+// whatever the set's mode.
 func stat(id int) (Info, error) {
 	var d semidDS
-	if err := semctlStat(id, &d); err != nil {
+	_, err := semctlStat(id, ipcStat, &d)
+	if err == syscall.EACCES && statAny(id, &d) {
+		err = nil
+	}
+	if err != nil {
 		return Info{}, err
 	}
 	otime, ctime := d.times()
@@ -199,9 +202,21 @@ func stat(id int) (Info, error) {
 		GID:        int(d.perm.Gid),
 		CUID:       int(d.perm.Cuid),
 		CGID:       int(d.perm.Cgid),
-		LastOp:     unixTime(otime),
-		LastChange: unixTime(ctime),
+		LastOp:     sysv.Time(otime),
+		LastChange: sysv.Time(ctime),
 	}, nil
+}
+
+// statAny reads set id with SEM_STAT_ANY, which takes an index into the kernel's table:
+// the low 15 bits of the id, or the low 24 with the ipcmni_extend boot option. The id
+// the call returns says which.
+func statAny(id int, d *semidDS) bool {
+	for _, mask := range []int{1<<15 - 1, 1<<24 - 1} {
+		if got, err := semctlStat(id&mask, semStatAny, d); err == nil && got == id {
+			return true
+		}
+	}
+	return false
 }
 
 // seminfo is struct seminfo of linux/sem.h, which SEM_INFO fills with the limits of

@@ -19,10 +19,12 @@ import (
 // stack moves to a new address whenever it grows, and a call between the conversion and
 // the system call can grow it, so the kernel would read or write the old stack.
 
-// semctlStat is semctl(id, 0, IPC_STAT, d): the kernel writes one struct semid64_ds to d.
-func semctlStat(id int, d *semidDS) error {
-	_, _, errno := unix.Syscall6(unix.SYS_SEMCTL, uintptr(id), 0, uintptr(semctlCmd(ipcStat)), uintptr(unsafe.Pointer(d)), 0, 0)
-	return errnoErr(errno)
+// semctlStat is semctl(id, 0, cmd, d) for IPC_STAT, SEM_STAT and SEM_STAT_ANY: the
+// kernel writes one struct semid64_ds to d and returns 0, or for the last two, which
+// take an index, the set's id.
+func semctlStat(id, cmd int, d *semidDS) (int, error) {
+	r, _, errno := unix.Syscall6(unix.SYS_SEMCTL, uintptr(id), 0, uintptr(semctlCmd(cmd)), uintptr(unsafe.Pointer(d)), 0, 0)
+	return int(r), errnoErr(errno)
 }
 
 // semctlInfo is semctl(0, 0, SEM_INFO, info): the kernel writes one struct seminfo.

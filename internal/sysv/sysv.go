@@ -18,13 +18,12 @@ type Identity struct {
 
 // Names reports whether now, just read from the kernel, describes the object of
 // identity id. An object marked for removal (a segment still attached somewhere) has
-// lost its key: the kernel reports 0 then, which still matches. An identity made
-// without a key (a Private object, or one found by id once marked) compares no key.
+// lost its key: the kernel reports 0 then, which still matches.
 func (id Identity) Names(now Identity, marked bool) bool {
 	if now.Size != id.Size || now.CPID != id.CPID || now.CUID != id.CUID || now.CGID != id.CGID {
 		return false
 	}
-	return id.Key == 0 || now.Key == id.Key || now.Key == 0 && marked
+	return now.Key == id.Key || now.Key == 0 && marked
 }
 
 // Time converts a kernel time in seconds to a time.Time, keeping 0, the kernel's
