@@ -132,7 +132,7 @@ func TestOutOfSpaceNamesTheLimit(t *testing.T) {
 	if os.Getpagesize() != 4096 {
 		t.Skip("the expected messages count 4 KiB pages")
 	}
-	c := proctest.StartWith(t, "limits", ipcNamespace(t))
+	c := proctest.StartWith(t, "limits", proctest.PrivateIPC(t))
 	for _, want := range []string{
 		"shm: create key 0x00000000: all 1 segment ids are in use (SHMMNI, sysctl kernel.shmmni) (no space left on device)",
 		"shm: create key 0x00000000: 8 more pages would exceed the kernel's SHMALL of 4 pages for all segments, 0 in use (sysctl kernel.shmall) (no space left on device)",

@@ -89,7 +89,7 @@ func childReuse() int {
 }
 
 func TestStaleHandleNeverActsOnAReusedID(t *testing.T) {
-	c := proctest.StartWith(t, "reuse", ipcNamespace(t))
+	c := proctest.StartWith(t, "reuse", proctest.PrivateIPC(t))
 	c.Expect("checked")
 	c.WaitOK()
 }

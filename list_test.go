@@ -201,7 +201,7 @@ func childUsage() int {
 }
 
 func TestUsageInFreshNamespace(t *testing.T) {
-	c := proctest.StartWith(t, "usage", ipcNamespace(t))
+	c := proctest.StartWith(t, "usage", proctest.PrivateIPC(t))
 	c.Expect("ok")
 	c.WaitOK()
 }

@@ -338,7 +338,7 @@ func childShmmax() int {
 func TestSizeAboveSHMMAXNamesTheLimit(t *testing.T) {
 	// A new IPC namespace has its own limits, so lowering SHMMAX there leaves the
 	// machine's untouched.
-	c := proctest.StartWith(t, "shmmax", ipcNamespace(t))
+	c := proctest.StartWith(t, "shmmax", proctest.PrivateIPC(t))
 	msg := c.ReadLine()
 	c.WaitOK()
 	want := "shm: create key 0x00000000: size 2097152 is above the kernel's SHMMAX of 1048576 bytes (sysctl kernel.shmmax) (invalid argument)"

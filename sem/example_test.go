@@ -79,8 +79,8 @@ func ExampleSet_Do() {
 	}
 	defer s.Remove()
 	err = s.Do(context.Background(),
-		sem.Op{Index: 0, Delta: -1, Flags: sem.NoUndo},
-		sem.Op{Index: 1, Delta: +1, Flags: sem.NoUndo})
+		sem.Op{Index: 0, Delta: -1, Options: sem.NoUndo},
+		sem.Op{Index: 1, Delta: +1, Options: sem.NoUndo})
 	if err != nil {
 		log.Fatal(err)
 	}

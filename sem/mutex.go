@@ -37,29 +37,53 @@ import (
 // void every hold: use them only to repair a set no process uses.
 type Mutex struct {
 	set *Set
+	i   int // the semaphore of set
 	// held counts the Lock and TryLock calls through this value that no Unlock has
 	// given back: 0 or 1, unless the set's value was raised by other means.
 	held atomic.Int64
 }
 
-// OpenMutex opens the mutex of key: semaphore 0 of the set of key, created with one
-// semaphore at 1 (unlocked) if it does not exist (see [Open] for how creation is made
-// safe against a process opening it at the same time).
+// OpenMutex opens the mutex of key: the one semaphore of the set of key, created at 1
+// (unlocked) if the set does not exist (see [Open] for how creation is made safe
+// against a process opening it at the same time). A set of key with more than one
+// semaphore is an error wrapping fs.ErrInvalid: use [NewMutex] on a semaphore of it.
 func OpenMutex(key shm.Key, perm os.FileMode) (*Mutex, error) {
-	s, err := Open(key, 1, perm, 1)
+	s, err := open("openmutex", key, 1, perm, []int{1}, true)
 	if err != nil {
 		return nil, err
 	}
 	return &Mutex{set: s}, nil
 }
 
-// Set returns the semaphore set behind the mutex.
+// NewMutex returns a mutex on semaphore i of set, for a set made by other means: a
+// Private set whose id a parent passed to its child ([FromID]), or one of several
+// semaphores of a set. The semaphore must be 1 (unlocked) or 0 (locked) and used only
+// as a mutex. NewMutex changes nothing in the kernel.
+func NewMutex(set *Set, i int) (*Mutex, error) {
+	if err := set.usable("newmutex"); err != nil {
+		return nil, err
+	}
+	if err := set.checkIndex(i); err != nil {
+		return nil, idError("newmutex", set.id, err)
+	}
+	return &Mutex{set: set, i: i}, nil
+}
+
+// Set returns the semaphore set behind the mutex, whose semaphore [Mutex.Index] it is.
 // A zero or nil Mutex has a nil Set, whose methods return errors.
 func (m *Mutex) Set() *Set {
 	if m == nil {
 		return nil
 	}
 	return m.set
+}
+
+// Index returns the number of the mutex's semaphore in its set.
+func (m *Mutex) Index() int {
+	if m == nil {
+		return 0
+	}
+	return m.i
 }
 
 // Lock takes the mutex, waiting while another process (or goroutine) holds it, until ctx
@@ -72,7 +96,7 @@ func (m *Mutex) Lock(ctx context.Context) error {
 	if err := s.verify("lock"); err != nil {
 		return err
 	}
-	op := [1]sembuf{{0, -1, semUndo}}
+	op := [1]sembuf{{uint16(m.i), -1, semUndo}}
 	if err := semop(ctx, s, op[:]); err != nil {
 		return idError("lock", s.id, explainOp(err))
 	}
@@ -83,10 +107,10 @@ func (m *Mutex) Lock(ctx context.Context) error {
 // TryLock takes the mutex if it is free and reports whether it did.
 func (m *Mutex) TryLock() (bool, error) {
 	s := m.Set()
-	if err := s.usable("lock"); err != nil {
+	if err := s.usable("trylock"); err != nil {
 		return false, err
 	}
-	ok, err := s.try("lock", []sembuf{{0, -1, semUndo | ipcNowait}})
+	ok, err := s.try("trylock", []sembuf{{uint16(m.i), -1, semUndo | ipcNowait}})
 	if ok {
 		m.held.Add(1)
 	}
@@ -115,7 +139,7 @@ func (m *Mutex) Unlock() error {
 	}
 	err := s.recheck()
 	if err == nil {
-		err = semtimedop(s.id, []sembuf{{0, 0, ipcNowait}, {0, 1, semUndo}}, nil)
+		err = semtimedop(s.id, []sembuf{{uint16(m.i), 0, ipcNowait}, {uint16(m.i), 1, semUndo}}, nil)
 	}
 	switch err {
 	case nil:

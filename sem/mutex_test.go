@@ -5,7 +5,9 @@ package sem_test
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/go-sysv/shm"
@@ -156,4 +158,66 @@ func TestMutexUnlockNeedsTheHolder(t *testing.T) {
 	}
 	notLocked("Unlock after SetValue unlocked it", mu.Unlock())
 	notLocked("Unlock after that", mu.Unlock())
+}
+
+// childIDMutex takes the mutex on semaphore 1 of the Private set SEM_ID, which it can
+// reach only by id, says so, and holds it until killed.
+func childIDMutex() int {
+	s, err := childSet()
+	if err != nil {
+		return proctest.Fail("%v", err)
+	}
+	mu, err := sem.NewMutex(s, 1)
+	if err != nil {
+		return proctest.Fail("%v", err)
+	}
+	if ok, err := mu.TryLock(); !ok || err != nil {
+		return proctest.Fail("TryLock = %v, %v", ok, err)
+	}
+	proctest.Say("locked")
+	proctest.Hear()
+	return 0
+}
+
+// A Private set has no key, so OpenMutex cannot name it: NewMutex makes a mutex of one of
+// its semaphores, here in a child that has only the set's id, and the kernel's undo
+// releases it when the child is killed.
+func TestNewMutexOnAPrivateSet(t *testing.T) {
+	s := newSet(t, shm.Private, 2, 1, 1)
+	mu, err := sem.NewMutex(s, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := proctest.Start(t, "idmutex", idEnv(s))
+	c.Expect("locked")
+	if ok, err := mu.TryLock(); ok || err != nil {
+		t.Fatalf("TryLock while the child holds it = %v, %v; want false", ok, err)
+	}
+	if v, err := s.Value(0); v != 1 || err != nil {
+		t.Fatalf("semaphore 0 = %d, %v: the mutex on semaphore 1 touched it", v, err)
+	}
+	c.Signal(os.Kill)
+	c.Wait()
+	ctx, cancel := context.WithTimeout(context.Background(), proctest.Deadline)
+	defer cancel()
+	if err := mu.Lock(ctx); err != nil {
+		t.Fatalf("Lock after the holder was killed: %v", err)
+	}
+	if err := mu.Unlock(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sem.NewMutex(s, 2); !errors.Is(err, fs.ErrInvalid) {
+		t.Fatalf("NewMutex on semaphore 2 of 2: %v, want fs.ErrInvalid", err)
+	}
+}
+
+// OpenMutex's sets have one semaphore: a set of another shape under the key is refused
+// at once, not taken for a mutex on its semaphore 0.
+func TestOpenMutexRefusesOtherShapes(t *testing.T) {
+	key := freeKey(t)
+	newSet(t, key, 2, 1, 1)
+	_, err := sem.OpenMutex(key, 0o600)
+	if !errors.Is(err, fs.ErrInvalid) || !strings.Contains(err.Error(), "has 2 semaphores") {
+		t.Fatalf("OpenMutex of a set of 2: %v, want fs.ErrInvalid naming the 2 semaphores", err)
+	}
 }

@@ -8,6 +8,14 @@ import (
 	"github.com/go-sysv/shm/internal/ipcerr"
 )
 
+// sembuf is struct sembuf of sys/sem.h, one operation of semop(2), the same on every
+// system.
+type sembuf struct {
+	num uint16
+	op  int16
+	flg int16
+}
+
 // OpOption changes one semaphore operation.
 type OpOption int
 
@@ -18,18 +26,16 @@ const (
 	// it took. Use NoUndo for a semaphore that counts events rather than guards a
 	// resource, where one process releases what another acquired.
 	NoUndo OpOption = 1 << iota
-	// NoWait makes an operation that would have to wait fail at once (IPC_NOWAIT); see
-	// TryAcquire and Do.
-	NoWait
 )
 
-// Op is one operation of an atomic group given to [Set.Do]: Delta added to semaphore
-// Index. A negative Delta waits until the value is at least -Delta and subtracts it; a
-// positive Delta adds it (and wakes waiters); a zero Delta waits until the value is 0.
+// Op is one operation of an atomic group given to [Set.Do] or [Set.TryDo]: Delta added
+// to semaphore Index. A negative Delta waits until the value is at least -Delta and
+// subtracts it; a positive Delta adds it (and wakes waiters); a zero Delta waits until
+// the value is 0.
 type Op struct {
-	Index int
-	Delta int
-	Flags OpOption // NoUndo, NoWait
+	Index   int
+	Delta   int
+	Options OpOption // NoUndo, or 0
 }
 
 // Acquire subtracts n (> 0) from semaphore i, first waiting while its value is below n
@@ -41,7 +47,7 @@ func (s *Set) Acquire(ctx context.Context, i, n int, opts ...OpOption) error {
 	if err := s.usable("acquire"); err != nil {
 		return err
 	}
-	op, err := s.one(i, -n, n, opts, 0)
+	op, err := s.one(i, -n, n, opts)
 	if err != nil {
 		return idError("acquire", s.id, err)
 	}
@@ -56,14 +62,15 @@ func (s *Set) Acquire(ctx context.Context, i, n int, opts ...OpOption) error {
 
 // TryAcquire is Acquire without waiting (IPC_NOWAIT): it reports whether it took n.
 func (s *Set) TryAcquire(i, n int, opts ...OpOption) (bool, error) {
-	if err := s.usable("acquire"); err != nil {
+	if err := s.usable("tryacquire"); err != nil {
 		return false, err
 	}
-	op, err := s.one(i, -n, n, opts, NoWait)
+	op, err := s.one(i, -n, n, opts)
 	if err != nil {
-		return false, idError("acquire", s.id, err)
+		return false, idError("tryacquire", s.id, err)
 	}
-	return s.try("acquire", op[:])
+	setNowait(op[:], ipcNowait)
+	return s.try("tryacquire", op[:])
 }
 
 // try performs ops, which have IPC_NOWAIT, and reports whether they happened.
@@ -88,7 +95,7 @@ func (s *Set) Release(i, n int, opts ...OpOption) error {
 	if err := s.usable("release"); err != nil {
 		return err
 	}
-	op, err := s.one(i, n, n, opts, 0)
+	op, err := s.one(i, n, n, opts)
 	if err != nil {
 		return idError("release", s.id, err)
 	}
@@ -102,27 +109,14 @@ func (s *Set) Release(i, n int, opts ...OpOption) error {
 }
 
 // Do applies ops as one atomic semop(2): either all of them happen or, while any of them
-// would have to wait, none does. It waits like [Set.Acquire]; if any op has NoWait and
-// would wait, Do returns an error wrapping syscall.EAGAIN at once.
+// would have to wait, none does. It waits like [Set.Acquire].
 func (s *Set) Do(ctx context.Context, ops ...Op) error {
 	if err := s.usable("do"); err != nil {
 		return err
 	}
-	if len(ops) == 0 {
-		return idError("do", s.id, invalid("no operations"))
-	}
-	bufs := make([]sembuf, len(ops))
-	for k, o := range ops {
-		if err := s.checkIndex(o.Index); err != nil {
-			return idError("do", s.id, err)
-		}
-		if o.Delta < -MaxValue || o.Delta > MaxValue {
-			return idError("do", s.id, invalid("delta %d is outside -%d..%d", o.Delta, MaxValue, MaxValue))
-		}
-		if o.Flags&^(NoUndo|NoWait) != 0 {
-			return idError("do", s.id, invalid("unknown option %#x", int(o.Flags)))
-		}
-		bufs[k] = sembuf{uint16(o.Index), int16(o.Delta), opFlags(o.Flags)}
+	bufs, err := s.group(ops)
+	if err != nil {
+		return idError("do", s.id, err)
 	}
 	if err := s.verify("do"); err != nil {
 		return err
@@ -133,18 +127,53 @@ func (s *Set) Do(ctx context.Context, ops ...Op) error {
 	return nil
 }
 
-// one builds the single operation of Acquire and Release, with the options opts and
-// extra. It does not append to opts, which is the caller's.
-func (s *Set) one(i, delta, n int, opts []OpOption, extra OpOption) ([1]sembuf, error) {
+// TryDo is Do without waiting (IPC_NOWAIT): it applies ops if none of them has to wait,
+// and reports whether it did.
+func (s *Set) TryDo(ops ...Op) (bool, error) {
+	if err := s.usable("trydo"); err != nil {
+		return false, err
+	}
+	bufs, err := s.group(ops)
+	if err != nil {
+		return false, idError("trydo", s.id, err)
+	}
+	setNowait(bufs, ipcNowait)
+	return s.try("trydo", bufs)
+}
+
+// group checks ops and builds the struct sembuf of each.
+func (s *Set) group(ops []Op) ([]sembuf, error) {
+	if len(ops) == 0 {
+		return nil, invalid("no operations")
+	}
+	bufs := make([]sembuf, len(ops))
+	for k, o := range ops {
+		if err := s.checkIndex(o.Index); err != nil {
+			return nil, err
+		}
+		if o.Delta < -MaxValue || o.Delta > MaxValue {
+			return nil, invalid("delta %d is outside -%d..%d", o.Delta, MaxValue, MaxValue)
+		}
+		if o.Options&^NoUndo != 0 {
+			return nil, invalid("unknown option %#x", int(o.Options))
+		}
+		bufs[k] = sembuf{uint16(o.Index), int16(o.Delta), opFlags(o.Options)}
+	}
+	return bufs, nil
+}
+
+// one builds the single operation of Acquire, TryAcquire and Release with the options
+// opts.
+func (s *Set) one(i, delta, n int, opts []OpOption) ([1]sembuf, error) {
 	if err := s.checkIndex(i); err != nil {
 		return [1]sembuf{}, err
 	}
 	if n <= 0 || n > MaxValue {
 		return [1]sembuf{}, invalid("count %d is outside 1..%d", n, MaxValue)
 	}
-	o := extra
+	var o OpOption
 	for _, opt := range opts {
-		if opt&^(NoUndo|NoWait) != 0 {
+		if opt&^NoUndo != 0 {
 			return [1]sembuf{}, invalid("unknown option %#x", int(opt))
 		}
 		o |= opt
@@ -156,9 +185,6 @@ func opFlags(o OpOption) int16 {
 	var f int16
 	if o&NoUndo == 0 {
 		f |= semUndo
-	}
-	if o&NoWait != 0 {
-		f |= ipcNowait
 	}
 	return f
 }
@@ -174,15 +200,6 @@ func (s *Set) checkIndex(i int) error {
 		return invalid("semaphore %d is beyond %d, the last one a semaphore operation can name (sem_num is 16 bits)", i, maxIndex)
 	}
 	return nil
-}
-
-func anyNowait(ops []sembuf) bool {
-	for _, o := range ops {
-		if o.flg&ipcNowait != 0 {
-			return true
-		}
-	}
-	return false
 }
 
 // setNowait sets IPC_NOWAIT in every op if flag is ipcNowait, and clears it if flag is 0.

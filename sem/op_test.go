@@ -5,10 +5,12 @@ package sem_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -107,9 +109,8 @@ func TestTryAcquireAndDo(t *testing.T) {
 		t.Fatalf("TryAcquire(0, 1) of 0 = %v, %v; want false, nil", ok, err)
 	}
 	// All or nothing: semaphore 1 cannot give 1, so 2 keeps its 5.
-	err := s.Do(context.Background(), sem.Op{Index: 2, Delta: -5, Flags: sem.NoWait}, sem.Op{Index: 1, Delta: -1, Flags: sem.NoWait})
-	if !errors.Is(err, syscall.EAGAIN) {
-		t.Fatalf("Do that must wait, with NoWait: %v, want EAGAIN", err)
+	if ok, err := s.TryDo(sem.Op{Index: 2, Delta: -5}, sem.Op{Index: 1, Delta: -1}); ok || err != nil {
+		t.Fatalf("TryDo that must wait = %v, %v; want false, nil", ok, err)
 	}
 	if vals, _ := s.Values(); vals[2] != 5 {
 		t.Fatalf("values after a failed Do = %v, want semaphore 2 untouched", vals)
@@ -269,6 +270,9 @@ func TestBadInput(t *testing.T) {
 			if !errors.As(err, &e) {
 				t.Fatalf("error %v (%T) is not a *shm.Error", err, err)
 			}
+			if e.Pkg != "sem" || !strings.HasPrefix(err.Error(), "sem: "+e.Op+" ") && !strings.HasPrefix(err.Error(), "sem: "+e.Op+": ") {
+				t.Errorf("error %q: Pkg %q, Op %q; want it to start with sem: and the op", err, e.Pkg, e.Op)
+			}
 			for _, target := range tt.is {
 				if !errors.Is(err, target) {
 					t.Errorf("error %q does not match %v", err, target)
@@ -280,6 +284,34 @@ func TestBadInput(t *testing.T) {
 		t.Fatalf("the set changed under bad calls: %v, %v", vals, err)
 	}
 }
+
+// Errors name the call the user made, and a call without an id or key names neither.
+func TestErrorsNameTheCall(t *testing.T) {
+	s := newSet(t, shm.Private, 1, 1)
+	mu, err := sem.NewMutex(s, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var zero sem.Mutex
+	tests := []struct {
+		err  error
+		want string
+	}{
+		{second(sem.FromID(-1)), "sem: fromid: id -1 is outside 0..2147483647 (invalid argument)"},
+		{second(s.TryAcquire(5, 1)), fmt.Sprintf("sem: tryacquire id %d: semaphore 5 is outside the set's 0..0 (invalid argument)", s.ID())},
+		{second(s.TryDo()), fmt.Sprintf("sem: trydo id %d: no operations (invalid argument)", s.ID())},
+		{second(s.WaitingZero(5)), fmt.Sprintf("sem: waitingzero id %d: semaphore 5 is outside the set's 0..0 (invalid argument)", s.ID())},
+		{second(zero.TryLock()), "sem: trylock: zero Set: get one from Create, Get, Open or FromID (invalid argument)"},
+		{mu.Unlock(), fmt.Sprintf("sem: unlock id %d: the mutex is not locked by this Mutex", s.ID())},
+	}
+	for _, tt := range tests {
+		if tt.err == nil || tt.err.Error() != tt.want {
+			t.Errorf("error is\n%v\nwant\n%s", tt.err, tt.want)
+		}
+	}
+}
+
+func second[T any](_ T, err error) error { return err }
 
 // The zero Set and Mutex name nothing: they must never act on semid 0.
 func TestZeroSetIsUseless(t *testing.T) {
@@ -314,8 +346,8 @@ func TestZeroSetIsUseless(t *testing.T) {
 	}
 }
 
-// TryAcquire adds NoWait to the options without writing into the spare capacity of the
-// caller's slice, which the caller may still use.
+// TryAcquire adds IPC_NOWAIT without writing into the spare capacity of the caller's
+// slice of options, which the caller may still use.
 func TestTryAcquireLeavesOptionsAlone(t *testing.T) {
 	s := newSet(t, shm.Private, 1, 1)
 	opts := make([]sem.OpOption, 1, 2)

@@ -9,9 +9,7 @@ import (
 	"io/fs"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"strconv"
-	"syscall"
 	"testing"
 	"time"
 
@@ -31,6 +29,7 @@ func TestMain(m *testing.M) {
 		"churn":     childChurn,
 		"mutex":     childMutex,
 		"ignoreurg": childIgnoreSIGURG,
+		"idmutex":   childIDMutex,
 	})
 }
 
@@ -297,15 +296,10 @@ func TestMutexGuardsSharedCounter(t *testing.T) {
 
 // inPrivateIPC starts child name in a new IPC namespace, where it may set sysctls of
 // kernel.sem* without touching the machine's, and where every set it makes disappears
-// with it. Only root may make one.
+// with it.
 func inPrivateIPC(t *testing.T, name string, env ...string) *proctest.Child {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("needs root: a private IPC namespace (CLONE_NEWIPC) needs CAP_SYS_ADMIN")
-	}
-	return proctest.StartWith(t, name, func(c *exec.Cmd) {
-		c.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWIPC}
-	}, env...)
+	return proctest.StartWith(t, name, proctest.PrivateIPC(t), env...)
 }
 
 // setSysctl writes a kernel.* setting; for children in a private IPC namespace only.

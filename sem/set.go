@@ -45,10 +45,11 @@ const InitTimeout = 5 * time.Second
 // replaced between them (a window of about a microsecond) is acted on. And the check can
 // only tell sets apart by those four properties: two sets of the same key, size and
 // creator are indistinguishable, as are, say, two Private sets of one size made by one
-// user. A process that may read nothing of the set (IPC_STAT needs read permission)
-// cannot check: its calls that need only alter permission (Acquire, Release, Do,
-// SetValue, SetValues, the Mutex's) and Remove then proceed unchecked, with the guarded
-// buffer still in place.
+// user. IPC_STAT needs read permission; where it is refused, Linux 4.17 and later
+// answer SEM_STAT_ANY, which needs none. Only where neither answers (older kernels,
+// darwin) do the calls of a process that may not read the set, those that need only
+// alter permission (Acquire, Release, Do, SetValue, SetValues, the Mutex's) and Remove,
+// proceed unchecked, with the guarded buffer still in place.
 type Set struct {
 	id    int
 	key   shm.Key
@@ -234,11 +235,17 @@ func (s *Set) initialise(values []int) error {
 // If another process removes the set between Open's steps, Open starts again, until it
 // has created a set or opened one.
 func Open(key shm.Key, n int, perm os.FileMode, values ...int) (*Set, error) {
+	return open("open", key, n, perm, values, false)
+}
+
+// open is Open; with exact, an existing set must have exactly n semaphores, which is
+// checked before waiting for it to be initialised.
+func open(op string, key shm.Key, n int, perm os.FileMode, values []int, exact bool) (*Set, error) {
 	if err := checkCreate(n, perm, values); err != nil {
-		return nil, keyError("open", key, err)
+		return nil, keyError(op, key, err)
 	}
 	for {
-		s, err := create("open", key, n, perm, values)
+		s, err := create(op, key, n, perm, values)
 		if err == nil || key == shm.Private {
 			return s, err
 		}
@@ -256,9 +263,9 @@ func Open(key shm.Key, n int, perm os.FileMode, values ...int) (*Set, error) {
 			if err == syscall.EINVAL {
 				err = explainSize(key, n, err)
 			}
-			return nil, keyError("open", key, err)
+			return nil, keyError(op, key, err)
 		}
-		s, err = opened(id, key)
+		s, err = opened(op, id, key, n, exact)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue // removed, or the id reused, since the second semget
 		}
@@ -276,8 +283,9 @@ func explainSize(key shm.Key, n int, err error) error {
 }
 
 // opened waits, up to InitTimeout, until the creator of set id, found by key, has set
-// sem_otime, and returns a handle on it.
-func opened(id int, key shm.Key) (*Set, error) {
+// sem_otime, and returns a handle on it. With exact, a set of other than n semaphores
+// is an error at once.
+func opened(op string, id int, key shm.Key, n int, exact bool) (*Set, error) {
 	deadline := time.Now().Add(InitTimeout)
 	pause := 50 * time.Microsecond
 	for {
@@ -286,13 +294,16 @@ func opened(id int, key shm.Key) (*Set, error) {
 			err = ipcerr.Reused("semaphore set")
 		}
 		if err != nil {
-			return nil, idError("open", id, err)
+			return nil, idError(op, id, err)
+		}
+		if exact && info.Len != n {
+			return nil, idError(op, id, invalid("the set of key %v has %d semaphores, not %d: use NewMutex with one of them", key, info.Len, n))
 		}
 		if !info.LastOp.IsZero() {
 			return handle(info), nil
 		}
 		if time.Now().After(deadline) {
-			return nil, idError("open", id, fmt.Errorf("created but not initialised within %v: its creator may have died (remove the set) or not use this package's protocol (use Get): %w", InitTimeout, os.ErrDeadlineExceeded))
+			return nil, idError(op, id, ipcerr.Because(os.ErrDeadlineExceeded, "created but not initialised within %v: its creator may have died (remove the set) or not use this package's protocol (use Get)", InitTimeout))
 		}
 		time.Sleep(pause) // a polled condition with a deadline, not a synchronisation
 		pause = min(2*pause, 5*time.Millisecond)

@@ -63,7 +63,7 @@ func TestPointersSurviveStackGrowth(t *testing.T) {
 				t.Errorf("depth %d: Acquire with a deadline: %v", depth, err)
 			}
 			cancel()
-			if err := s.Do(bg, sem.Op{Index: 0, Delta: -4, Flags: sem.NoUndo}, sem.Op{Index: 2, Delta: -6, Flags: sem.NoUndo}); err != nil {
+			if err := s.Do(bg, sem.Op{Index: 0, Delta: -4, Options: sem.NoUndo}, sem.Op{Index: 2, Delta: -6, Options: sem.NoUndo}); err != nil {
 				t.Errorf("depth %d: Do: %v", depth, err)
 			}
 			if vals, _ := s.Values(); !equal(vals, []int{0, 0, 0}) {

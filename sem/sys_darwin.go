@@ -74,9 +74,6 @@ func semop(ctx context.Context, s *Set, ops []sembuf) error {
 			}
 		}
 	}
-	if anyNowait(ops) {
-		return semtimedop(s.id, ops, nil)
-	}
 	setNowait(ops, ipcNowait)
 	defer setNowait(ops, 0)
 	var t *time.Timer

@@ -90,9 +90,6 @@ func semop(ctx context.Context, s *Set, ops []sembuf) error {
 			}
 		}
 	}
-	if anyNowait(ops) {
-		return semtimedop(s.id, ops, nil)
-	}
 	setNowait(ops, ipcNowait)
 	err := semtimedop(s.id, ops, nil)
 	setNowait(ops, 0)

@@ -25,12 +25,6 @@ const (
 	setval    = 0
 )
 
-type sembuf struct {
-	num uint16
-	op  int16
-	flg int16
-}
-
 type kernelTimespec struct{}
 
 func semget(shm.Key, int, int) (int, error)           { return -1, errors.ErrUnsupported }

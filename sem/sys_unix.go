@@ -4,7 +4,6 @@ package sem
 
 import (
 	"encoding/binary"
-	"fmt"
 	"os"
 	"runtime"
 	"sync"
@@ -15,14 +14,7 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// What Linux and darwin share: struct sembuf, semget, and the array calls of semctl.
-
-// sembuf is struct sembuf.
-type sembuf struct {
-	num uint16
-	op  int16
-	flg int16
-}
+// What Linux and darwin share: semget, and the array calls of semctl.
 
 func semget(key shm.Key, n, flag int) (int, error) {
 	// key_t is a C int: pass the key's bits as one.
@@ -111,11 +103,11 @@ func guardedBuffer(size int) (*guarded, []byte, error) {
 		usable := max(1, (size+page-1)/page) * page
 		mapping, err := unix.Mmap(-1, 0, usable+page, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANON)
 		if err != nil {
-			return nil, nil, fmt.Errorf("mapping a buffer for %d semaphore values: %w", size/2, err)
+			return nil, nil, ipcerr.Because(err, "mapping a buffer for %d semaphore values", size/2)
 		}
 		if err := unix.Mprotect(mapping[usable:], unix.PROT_NONE); err != nil {
 			unix.Munmap(mapping)
-			return nil, nil, fmt.Errorf("protecting the page after a buffer of %d semaphore values: %w", size/2, err)
+			return nil, nil, ipcerr.Because(err, "protecting the page after a buffer of %d semaphore values", size/2)
 		}
 		g = &guarded{mapping, usable}
 		if usable == page {

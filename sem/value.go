@@ -72,7 +72,7 @@ func (s *Set) Waiting(i int) (int, error) {
 
 // WaitingZero returns how many processes wait for semaphore i to become 0 (GETZCNT).
 func (s *Set) WaitingZero(i int) (int, error) {
-	return s.get("waiting", i, getzcnt)
+	return s.get("waitingzero", i, getzcnt)
 }
 
 // LastPID returns the process id of the last process that operated on semaphore i

@@ -42,18 +42,25 @@ func Reused(object string) error {
 
 // Explain returns errno with a message that says what it means where it occurs, made to
 // match kind (one of the io/fs sentinels, or nil for none). The errno stays in the chain.
+// Every explained cause of the module reads "sentence (cause)".
 func Explain(errno syscall.Errno, kind error, format string, args ...any) error {
 	return explained{fmt.Sprintf(format, args...), errno, kind}
 }
 
-type explained struct {
-	msg   string
-	errno syscall.Errno
-	kind  error
+// Because is Explain for a cause that is not an errno (a context's error, a deadline):
+// "sentence (cause)", unwrapping to cause.
+func Because(cause error, format string, args ...any) error {
+	return explained{fmt.Sprintf(format, args...), cause, nil}
 }
 
-func (e explained) Error() string        { return e.msg + " (" + e.errno.Error() + ")" }
-func (e explained) Unwrap() error        { return e.errno }
+type explained struct {
+	msg  string
+	err  error
+	kind error
+}
+
+func (e explained) Error() string        { return e.msg + " (" + e.err.Error() + ")" }
+func (e explained) Unwrap() error        { return e.err }
 func (e explained) Is(target error) bool { return e.kind != nil && target == e.kind }
 
 // Invalid returns the error for an argument rejected before any system call: EINVAL

@@ -54,9 +54,20 @@
 // a handle whose set is gone returns an error wrapping fs.ErrNotExist instead of acting
 // on the new set. The Set documentation says what this check cannot see.
 //
-// Errors are [*Error] values that name the operation and the key or id, and match the
-// errno and the io/fs sentinels with errors.Is (see Error). On darwin the package uses
-// semop without timeouts, polling for waits that can end; on other systems every
+// # Errors
+//
+// Errors are [*shm.Error] values with Pkg "sem", as in every package of the module: they
+// name the operation and the key or id, and match the errno and the io/fs sentinels
+// with errors.Is (fs.ErrExist for a taken key, fs.ErrNotExist for a missing key, a
+// removed set or a reused id, fs.ErrPermission, fs.ErrInvalid for bad arguments). A
+// wait that ends with its context has ctx.Err() as the cause, and an Unlock through a
+// Mutex that does not hold the lock has [ErrNotLocked].
+//
+// # Systems
+//
+// Linux is where the package is tested. darwin has semget, semop and semctl but no
+// semtimedop: there a wait that a context can end polls with IPC_NOWAIT, at most 10 ms
+// apart, and such a waiter is not counted by [Set.Waiting]. On other systems every
 // function returns an error wrapping errors.ErrUnsupported.
 //
 // Everything here is safe for concurrent use: a Set is an immutable handle, a Mutex
