@@ -1,8 +1,9 @@
 package shm
 
 import (
-	"math"
 	"os"
+
+	"github.com/go-sysv/shm/internal/sysv"
 )
 
 // Chmod sets the segment's permission bits (shmctl(2) IPC_SET), leaving its owner as it
@@ -31,10 +32,8 @@ func (s *Segment) Chown(uid, gid int) error {
 	if err := s.usable("chown"); err != nil {
 		return err
 	}
-	for _, id := range []int{uid, gid} {
-		if id < -1 || uint64(id) >= math.MaxUint32 && id != -1 {
-			return idError("chown", s.id, invalid("uid %d, gid %d: ids are -1 (unchanged) or 0..%d", uid, gid, uint32(math.MaxUint32-1)))
-		}
+	if err := sysv.CheckOwner(uid, gid); err != nil {
+		return idError("chown", s.id, err)
 	}
 	return s.setPerm("chown", uid, gid, -1)
 }
@@ -48,16 +47,7 @@ func (s *Segment) setPerm(op string, uid, gid, mode int) error {
 	if err := s.current(&info); err != nil {
 		return idError(op, s.id, err)
 	}
-	newUID, newGID, newMode := uint32(info.UID), uint32(info.GID), uint32(info.Mode)
-	if uid >= 0 {
-		newUID = uint32(uid)
-	}
-	if gid >= 0 {
-		newGID = uint32(gid)
-	}
-	if mode >= 0 {
-		newMode = uint32(mode)
-	}
+	newUID, newGID, newMode := sysv.Owner(info.UID, info.GID, info.Mode, uid, gid, mode)
 	if err := ipcSet(s.id, newUID, newGID, newMode); err != nil {
 		return idError(op, s.id, err)
 	}

@@ -3,6 +3,7 @@
 package shm
 
 import (
+	"github.com/go-sysv/shm/internal/sysv"
 	"golang.org/x/sys/unix"
 )
 
@@ -32,13 +33,7 @@ func stat(id int) (info Info, err error) {
 func ipcSet(id int, uid, gid uint32, perm uint32) error {
 	var d unix.SysvShmDesc
 	d.Perm.Uid, d.Perm.Gid = uid, gid
-	setPermBits(&d.Perm.Mode, perm)
+	sysv.SetPermBits(&d.Perm.Mode, perm)
 	_, err := unix.SysvShmCtl(id, unix.IPC_SET, &d)
 	return err
-}
-
-// setPermBits sets the low 9 bits of a mode field, which is 16 or 32 bits wide depending
-// on the platform.
-func setPermBits[T uint16 | uint32](m *T, perm uint32) {
-	*m = *m&^0o777 | T(perm&0o777)
 }

@@ -3,7 +3,13 @@
 // and the conversion of the kernel's times.
 package sysv
 
-import "time"
+import (
+	"math"
+	"os"
+	"time"
+
+	"github.com/go-sysv/shm/internal/ipcerr"
+)
 
 // Identity is what the kernel reports of an object that never changes while the object
 // exists. The kernel gives a removed object's id to a later one, so a handle records
@@ -33,4 +39,37 @@ func Time(sec int64) time.Time {
 		return time.Time{}
 	}
 	return time.Unix(sec, 0)
+}
+
+// CheckOwner checks the ids given to a Chown: each is -1 (unchanged) or a uid_t, 0 to
+// 2^32-2 (the kernel's ids are 32 bits, and all ones means none).
+func CheckOwner(uid, gid int) error {
+	for _, id := range []int{uid, gid} {
+		if id < -1 || id != -1 && uint64(id) >= math.MaxUint32 {
+			return ipcerr.Invalid("uid %d, gid %d: ids are -1 (unchanged) or 0..%d", uid, gid, uint32(math.MaxUint32-1))
+		}
+	}
+	return nil
+}
+
+// Owner returns the owner, group and mode to give IPC_SET, which takes all three at
+// once: the new ones where they are not -1, the current ones otherwise.
+func Owner(curUID, curGID int, curMode os.FileMode, uid, gid, mode int) (newUID, newGID, newMode uint32) {
+	newUID, newGID, newMode = uint32(curUID), uint32(curGID), uint32(curMode&0o777)
+	if uid >= 0 {
+		newUID = uint32(uid)
+	}
+	if gid >= 0 {
+		newGID = uint32(gid)
+	}
+	if mode >= 0 {
+		newMode = uint32(mode) & 0o777
+	}
+	return newUID, newGID, newMode
+}
+
+// SetPermBits sets the low 9 bits of a struct ipc_perm mode field, which is 16 or 32
+// bits wide depending on the platform.
+func SetPermBits[T uint16 | uint32](m *T, perm uint32) {
+	*m = *m&^0o777 | T(perm&0o777)
 }
