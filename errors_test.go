@@ -171,7 +171,7 @@ func ownerNoRead() error {
 
 // childOwnerNoRead drops to uid 65534 and runs ownerNoRead.
 func childOwnerNoRead() int {
-	if err := dropToNobody(); err != nil {
+	if err := proctest.DropToNobody(); err != nil {
 		return proctest.Fail("%v", err)
 	}
 	if err := ownerNoRead(); err != nil {

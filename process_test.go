@@ -159,28 +159,11 @@ func TestReadOnlyWriteKillsWithSIGSEGV(t *testing.T) {
 	}
 }
 
-// dropToNobody makes this process uid and gid 65534 with no other groups.
-func dropToNobody() error {
-	if err := syscall.Setgroups(nil); err != nil {
-		return fmt.Errorf("setgroups: %w", err)
-	}
-	if err := syscall.Setgid(65534); err != nil {
-		return fmt.Errorf("setgid: %w", err)
-	}
-	if err := syscall.Setuid(65534); err != nil {
-		return fmt.Errorf("setuid: %w", err)
-	}
-	if os.Getuid() != 65534 || os.Geteuid() != 65534 {
-		return fmt.Errorf("still uid %d euid %d", os.Getuid(), os.Geteuid())
-	}
-	return nil
-}
-
 // childNobody drops to uid and gid 65534 and checks what that user may do with the
 // segments SHM_PRIVATE_ID (0600), SHM_PUBLIC_ID (0644), SHM_EXEC_ID (0605) and
 // SHM_GIVEN_ID (0600, owned by this user).
 func childNobody() int {
-	if err := dropToNobody(); err != nil {
+	if err := proctest.DropToNobody(); err != nil {
 		return proctest.Fail("%v", err)
 	}
 	private := mustAtoi(os.Getenv("SHM_PRIVATE_ID"))

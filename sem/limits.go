@@ -49,3 +49,39 @@ func explainCreate(n int, err error) error {
 	}
 	return err
 }
+
+// LimitInfo holds the kernel's limits on semaphores, as ipcs -l prints them. On Linux
+// root sets the first four with sysctl kernel.sem="SEMMSL SEMMNS SEMOPM SEMMNI".
+type LimitInfo struct {
+	MaxSets       int // sets in the system (SEMMNI)
+	MaxPerSet     int // semaphores in one set (SEMMSL)
+	MaxSemaphores int // semaphores of all sets together (SEMMNS)
+	MaxOpsPerCall int // operations in one semop(2) or Do (SEMOPM)
+	MaxValue      int // the largest value of a semaphore (SEMVMX)
+}
+
+// UsageInfo is what all semaphore sets in the system use now.
+type UsageInfo struct {
+	Sets       int // sets that exist
+	Semaphores int // semaphores of all sets, counted against MaxSemaphores
+}
+
+// Limits returns the kernel's limits on semaphores (semctl(2) IPC_INFO; Linux only,
+// errors.ErrUnsupported elsewhere).
+func Limits() (LimitInfo, error) {
+	l, err := limitInfo()
+	if err != nil {
+		return LimitInfo{}, noneError("limits", err)
+	}
+	return l, nil
+}
+
+// Usage returns how many sets and semaphores exist, system wide (semctl(2) SEM_INFO;
+// Linux only, errors.ErrUnsupported elsewhere).
+func Usage() (UsageInfo, error) {
+	u, err := usageInfo()
+	if err != nil {
+		return UsageInfo{}, noneError("usage", err)
+	}
+	return u, nil
+}

@@ -20,16 +20,18 @@ import (
 
 func TestMain(m *testing.M) {
 	proctest.Main(m, map[string]func() int{
-		"acquire":   childAcquire,
-		"hold":      childHold,
-		"count":     childCount,
-		"bigindex":  childBigIndex,
-		"reuse":     childReuse,
-		"limits":    childLimits,
-		"churn":     childChurn,
-		"mutex":     childMutex,
-		"ignoreurg": childIgnoreSIGURG,
-		"idmutex":   childIDMutex,
+		"acquire":        childAcquire,
+		"hold":           childHold,
+		"count":          childCount,
+		"bigindex":       childBigIndex,
+		"reuse":          childReuse,
+		"limits":         childLimits,
+		"churn":          childChurn,
+		"mutex":          childMutex,
+		"ignoreurg":      childIgnoreSIGURG,
+		"idmutex":        childIDMutex,
+		"semusage":       childSemUsage,
+		"semownernoread": childSemOwnerNoRead,
 	})
 }
 

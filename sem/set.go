@@ -142,6 +142,8 @@ func (s *Set) verify(op string) error {
 
 // Create makes a new set of n semaphores with permission bits perm, failing with an
 // error wrapping fs.ErrExist if key is taken (semget(2) with IPC_CREAT|IPC_EXCL). The
+// creator must be let alter the set (the owner's w bit, unless privileged), because
+// Create initialises it; take permissions away afterwards with [Set.Chmod]. The
 // semaphores start at values (one value per semaphore), or at zero if values is empty.
 // A count above the system's limit per set (SEMMSL) is an error wrapping fs.ErrInvalid;
 // one that the system has no room for (SEMMNS semaphores or SEMMNI sets in all) wraps

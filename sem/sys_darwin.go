@@ -126,3 +126,18 @@ func stat(id int) (Info, error) {
 
 // readLimits is not implemented on darwin, whose limits are the sysctls kern.sysv.sem*.
 func readLimits() (limits, error) { return limits{}, errors.ErrUnsupported }
+
+// ipcSet sets the owner, group and permission bits of set id with IPC_SET, writing
+// them at their offsets in darwin's struct semid_ds (uid at 0, gid at 4, mode at 16).
+func ipcSet(id int, uid, gid, perm uint32) error {
+	var raw semidDS
+	le := binary.LittleEndian
+	le.PutUint32(raw[0:], uid)
+	le.PutUint32(raw[4:], gid)
+	le.PutUint16(raw[16:], uint16(perm&0o777))
+	return semctlSet(id, &raw)
+}
+
+func limitInfo() (LimitInfo, error) { return LimitInfo{}, errors.ErrUnsupported }
+func usageInfo() (UsageInfo, error) { return UsageInfo{}, errors.ErrUnsupported }
+func list() ([]Info, error)         { return nil, errors.ErrUnsupported }

@@ -36,6 +36,9 @@ const (
 	semInfo   = 19
 
 	semStatAny = 20 // SEM_STAT_ANY, Linux 4.17
+	semStat    = 18 // SEM_STAT
+	ipcInfoCmd = 3  // IPC_INFO
+	ipcSetCmd  = unix.IPC_SET
 )
 
 // semctlCmd adds IPC_64 where the system call needs it to use the 64-bit layouts.
@@ -189,6 +192,11 @@ func stat(id int) (Info, error) {
 	if err != nil {
 		return Info{}, err
 	}
+	return infoOf(id, &d), nil
+}
+
+// infoOf converts the kernel's struct semid64_ds of set id.
+func infoOf(id int, d *semidDS) Info {
 	otime, ctime := d.times()
 	return Info{
 		Key:        shm.Key(uint32(d.perm.Key)),
@@ -201,7 +209,7 @@ func stat(id int) (Info, error) {
 		CGID:       int(d.perm.Cgid),
 		LastOp:     sysv.Time(otime),
 		LastChange: sysv.Time(ctime),
-	}, nil
+	}
 }
 
 // statAny reads set id with SEM_STAT_ANY, which takes an index into the kernel's table:
@@ -226,7 +234,7 @@ type seminfo struct {
 // semctl(2) SEM_INFO, which needs no permission.
 func readLimits() (limits, error) {
 	var si seminfo
-	if err := semctlInfo(&si); err != nil {
+	if _, err := semctlInfo(semInfo, &si); err != nil {
 		return limits{}, err
 	}
 	return limits{
@@ -234,4 +242,35 @@ func readLimits() (limits, error) {
 		usedSemaphores: int(si.semaem), usedSets: int(si.semusz),
 		sysctl: "sysctl kernel.sem",
 	}, nil
+}
+
+// ipcSet sets the owner, group and permission bits of set id at once, as IPC_SET takes
+// them: the kernel reads only these fields of the struct it is given.
+func ipcSet(id int, uid, gid, perm uint32) error {
+	var d semidDS
+	d.perm.Uid, d.perm.Gid = uid, gid
+	sysv.SetPermBits(&d.perm.Mode, perm)
+	return semctlSet(id, &d)
+}
+
+func limitInfo() (LimitInfo, error) {
+	var si seminfo
+	if _, err := semctlInfo(ipcInfoCmd, &si); err != nil {
+		return LimitInfo{}, err
+	}
+	return LimitInfo{
+		MaxSets:       int(si.semmni),
+		MaxPerSet:     int(si.semmsl),
+		MaxSemaphores: int(si.semmns),
+		MaxOpsPerCall: int(si.semopm),
+		MaxValue:      int(si.semvmx),
+	}, nil
+}
+
+func usageInfo() (UsageInfo, error) {
+	var si seminfo
+	if _, err := semctlInfo(semInfo, &si); err != nil {
+		return UsageInfo{}, err
+	}
+	return UsageInfo{Sets: int(si.semusz), Semaphores: int(si.semaem)}, nil
 }

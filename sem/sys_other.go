@@ -36,3 +36,7 @@ func getall(int, int) ([]int, error)                  { return nil, errors.ErrUn
 func stat(int) (Info, error)                          { return Info{}, errors.ErrUnsupported }
 func setvalArg(int) uintptr                           { return 0 }
 func readLimits() (limits, error)                     { return limits{}, errors.ErrUnsupported }
+func ipcSet(int, uint32, uint32, uint32) error        { return errors.ErrUnsupported }
+func limitInfo() (LimitInfo, error)                   { return LimitInfo{}, errors.ErrUnsupported }
+func usageInfo() (UsageInfo, error)                   { return UsageInfo{}, errors.ErrUnsupported }
+func list() ([]Info, error)                           { return nil, errors.ErrUnsupported }

@@ -20,6 +20,12 @@ func semctlStat(id int, d *semidDS) error {
 	return errnoErr(errno)
 }
 
+// semctlSet is semctl(id, 0, IPC_SET, d): the kernel reads one struct semid_ds from d.
+func semctlSet(id int, d *semidDS) error {
+	_, _, errno := unix.Syscall6(unix.SYS_SEMCTL, uintptr(id), 0, unix.IPC_SET, uintptr(unsafe.Pointer(d)), 0, 0)
+	return errnoErr(errno)
+}
+
 // semctlArray is semctl(id, 0, GETALL or SETALL, buf): the kernel writes or reads two
 // bytes for each semaphore of the set that has the id at that moment. buf is a guarded
 // buffer (see guarded), so a set bigger than buf ends in EFAULT, not past buf.

@@ -27,9 +27,17 @@ func semctlStat(id, cmd int, d *semidDS) (int, error) {
 	return int(r), errnoErr(errno)
 }
 
-// semctlInfo is semctl(0, 0, SEM_INFO, info): the kernel writes one struct seminfo.
-func semctlInfo(info *seminfo) error {
-	_, _, errno := unix.Syscall6(unix.SYS_SEMCTL, 0, 0, uintptr(semctlCmd(semInfo)), uintptr(unsafe.Pointer(info)), 0, 0)
+// semctlInfo is semctl(0, 0, cmd, info) for IPC_INFO and SEM_INFO: the kernel writes
+// one struct seminfo, and returns the highest index in use of its table of sets.
+func semctlInfo(cmd int, info *seminfo) (int, error) {
+	r, _, errno := unix.Syscall6(unix.SYS_SEMCTL, 0, 0, uintptr(semctlCmd(cmd)), uintptr(unsafe.Pointer(info)), 0, 0)
+	return int(r), errnoErr(errno)
+}
+
+// semctlSet is semctl(id, 0, IPC_SET, d): the kernel reads the owner, group and mode of
+// one struct semid64_ds from d.
+func semctlSet(id int, d *semidDS) error {
+	_, _, errno := unix.Syscall6(unix.SYS_SEMCTL, uintptr(id), 0, uintptr(semctlCmd(ipcSetCmd)), uintptr(unsafe.Pointer(d)), 0, 0)
 	return errnoErr(errno)
 }
 

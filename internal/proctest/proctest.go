@@ -280,3 +280,21 @@ func PrivateIPC(t testing.TB) func(*exec.Cmd) {
 	}
 	return setup
 }
+
+// DropToNobody makes this process uid and gid 65534 with no other groups; for a child
+// started by a test that runs as root, to prove what another user may do.
+func DropToNobody() error {
+	if err := syscall.Setgroups(nil); err != nil {
+		return fmt.Errorf("setgroups: %w", err)
+	}
+	if err := syscall.Setgid(65534); err != nil {
+		return fmt.Errorf("setgid: %w", err)
+	}
+	if err := syscall.Setuid(65534); err != nil {
+		return fmt.Errorf("setuid: %w", err)
+	}
+	if os.Getuid() != 65534 || os.Geteuid() != 65534 {
+		return fmt.Errorf("still uid %d euid %d", os.Getuid(), os.Geteuid())
+	}
+	return nil
+}

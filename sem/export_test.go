@@ -1,0 +1,9 @@
+//go:build linux
+
+package sem
+
+// Exported for tests only.
+var (
+	ParseProcSem = parseProcSem
+	ListStat     = listStat
+)
