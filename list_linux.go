@@ -9,9 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"math"
-	"os"
 	"slices"
-	"syscall"
 
 	"github.com/go-sysv/shm/internal/proctable"
 	"github.com/go-sysv/shm/internal/sysv"
@@ -19,17 +17,14 @@ import (
 )
 
 func list() ([]Info, error) {
-	f, err := os.Open("/proc/sysvipc/shm")
+	var use shmInfoDesc
+	unix.SysvShmCtl(0, shmInfo, descOf(&use)) // a hint for the size of the list only
+	infos, err := proctable.ReadFile("/proc/sysvipc/shm", shmColumns, colSize+1, int(max(use.usedIDs, 0)), shmRow)
 	if errors.Is(err, fs.ErrNotExist) {
 		return listStat()
 	}
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	var use shmInfoDesc
-	unix.SysvShmCtl(0, shmInfo, descOf(&use)) // a hint for the size of the list only
-	return parseProcShm(f, int(max(use.usedIDs, 0)))
+	slices.SortFunc(infos, func(a, b Info) int { return cmp.Compare(a.ID, b.ID) })
+	return infos, err
 }
 
 // The columns of /proc/sysvipc/shm that Info holds; the first four must be there.
@@ -55,62 +50,48 @@ const (
 	colSwap
 )
 
-// parseProcShm reads the table of /proc/sysvipc/shm, sized for about n segments.
-// Older kernels without rss and swap read as well (Resident and Swapped are then -1).
+// parseProcShm reads a table of /proc/sysvipc/shm, sized for about n segments, in
+// shmid order. Older kernels without rss and swap read as well (Resident and Swapped
+// are then -1).
 func parseProcShm(r io.Reader, n int) ([]Info, error) {
-	t, err := proctable.NewReader(r, "/proc/sysvipc/shm", shmColumns, colSize+1)
-	if err != nil {
-		return nil, err
-	}
-	infos := make([]Info, 0, n+n/8+4)
-	for {
-		ok, err := t.Next()
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			break
-		}
-		id, perms := t.Int(colShmid), t.Int(colPerms)
-		if id < 0 || id > math.MaxInt32 {
-			return nil, fmt.Errorf("/proc/sysvipc/shm: shmid %d is out of range", id)
-		}
-		rss, swap := int64(-1), int64(-1)
-		if t.Has(colRss) {
-			rss = max(t.Int(colRss), -1)
-		}
-		if t.Has(colSwap) {
-			swap = max(t.Int(colSwap), -1)
-		}
-		infos = append(infos, Info{
-			Key:        Key(uint32(t.Int(colKey))),
-			ID:         int(id),
-			Size:       max(t.Int(colSize), 0),
-			Mode:       fs.FileMode(perms & 0o777),
-			Removed:    perms&shmDest != 0,
-			Locked:     perms&shmLocked != 0,
-			CreatorPID: clampID(t.Int(colCpid)),
-			LastPID:    clampID(t.Int(colLpid)),
-			Attached:   clampID(t.Int(colNattch)),
-			UID:        clampID(t.Int(colUID)),
-			GID:        clampID(t.Int(colGID)),
-			CUID:       clampID(t.Int(colCUID)),
-			CGID:       clampID(t.Int(colCGID)),
-			LastAttach: sysv.Time(t.Int(colAtime)),
-			LastDetach: sysv.Time(t.Int(colDtime)),
-			LastChange: sysv.Time(t.Int(colCtime)),
-			Resident:   rss,
-			Swapped:    swap,
-		})
-	}
+	infos, err := proctable.Parse(r, "/proc/sysvipc/shm", shmColumns, colSize+1, n, shmRow)
 	slices.SortFunc(infos, func(a, b Info) int { return cmp.Compare(a.ID, b.ID) })
-	return infos, nil
+	return infos, err
 }
 
-// clampID converts a number of the table that the kernel keeps in 32 bits (a pid, uid
-// or count) to int, saturating where int is narrower than the text.
-func clampID(v int64) int {
-	return int(min(max(v, math.MinInt32), math.MaxUint32&math.MaxInt))
+// shmRow makes the Info of a row of /proc/sysvipc/shm.
+func shmRow(t *proctable.Reader) (Info, error) {
+	id, perms := t.Int(colShmid), t.Int(colPerms)
+	if id < 0 || id > math.MaxInt32 {
+		return Info{}, fmt.Errorf("shmid %d is out of range", id)
+	}
+	rss, swap := int64(-1), int64(-1)
+	if t.Has(colRss) {
+		rss = max(t.Int(colRss), -1)
+	}
+	if t.Has(colSwap) {
+		swap = max(t.Int(colSwap), -1)
+	}
+	return Info{
+		Key:        Key(uint32(t.Int(colKey))),
+		ID:         int(id),
+		Size:       max(t.Int(colSize), 0),
+		Mode:       fs.FileMode(perms & 0o777),
+		Removed:    perms&shmDest != 0,
+		Locked:     perms&shmLocked != 0,
+		CreatorPID: t.Small(colCpid),
+		LastPID:    t.Small(colLpid),
+		Attached:   t.Small(colNattch),
+		UID:        t.Small(colUID),
+		GID:        t.Small(colGID),
+		CUID:       t.Small(colCUID),
+		CGID:       t.Small(colCGID),
+		LastAttach: sysv.Time(t.Int(colAtime)),
+		LastDetach: sysv.Time(t.Int(colDtime)),
+		LastChange: sysv.Time(t.Int(colCtime)),
+		Resident:   rss,
+		Swapped:    swap,
+	}, nil
 }
 
 // listStat walks the kernel's table of segments with SHM_STAT_ANY, or with SHM_STAT
@@ -121,29 +102,24 @@ func listStat() ([]Info, error) {
 	if err != nil {
 		return nil, err
 	}
-	infos, err := walk(maxIndex, shmStatAny)
+	infos, err := sysv.Walk(maxIndex, statIndex(shmStatAny))
 	if err == nil && len(infos) == 0 && usage.usedIDs > 0 {
-		infos, err = walk(maxIndex, shmStat)
+		infos, err = sysv.Walk(maxIndex, statIndex(shmStat))
 	}
 	return infos, err
 }
 
-func walk(maxIndex, cmd int) ([]Info, error) {
-	var infos []Info
-	for index := 0; index <= maxIndex; index++ {
+// statIndex returns the stat of one index of the kernel's table with cmd.
+func statIndex(cmd int) func(index int) (Info, error) {
+	return func(index int) (Info, error) {
 		var d unix.SysvShmDesc
 		id, err := unix.SysvShmCtl(index, cmd, &d)
-		switch err {
-		case nil:
-			var info Info
-			descInto(&info, &d)
-			info.ID = id
-			infos = append(infos, info)
-		case syscall.EINVAL, syscall.EACCES, syscall.EIDRM:
-			// An unused index, a segment we may not read, or one just removed.
-		default:
-			return nil, err
+		if err != nil {
+			return Info{}, err
 		}
+		var info Info
+		descInto(&info, &d)
+		info.ID = id
+		return info, nil
 	}
-	return infos, nil
 }

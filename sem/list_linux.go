@@ -9,9 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"math"
-	"os"
 	"slices"
-	"syscall"
 
 	"github.com/go-sysv/shm"
 	"github.com/go-sysv/shm/internal/proctable"
@@ -19,17 +17,14 @@ import (
 )
 
 func list() ([]Info, error) {
-	f, err := os.Open("/proc/sysvipc/sem")
+	var si seminfo
+	semctlInfo(semInfo, &si) // a hint for the size of the list only
+	infos, err := proctable.ReadFile("/proc/sysvipc/sem", semColumns, colNsems+1, int(max(si.semusz, 0)), semRow)
 	if errors.Is(err, fs.ErrNotExist) {
 		return listStat()
 	}
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	var si seminfo
-	semctlInfo(semInfo, &si) // a hint for the size of the list only
-	return parseProcSem(f, int(max(si.semusz, 0)))
+	slices.SortFunc(infos, func(a, b Info) int { return cmp.Compare(a.ID, b.ID) })
+	return infos, err
 }
 
 // The columns of /proc/sysvipc/sem that Info holds; the first four must be there.
@@ -48,46 +43,32 @@ const (
 	colCtime
 )
 
-// parseProcSem reads the table of /proc/sysvipc/sem, sized for about n sets.
+// parseProcSem reads a table of /proc/sysvipc/sem, sized for about n sets, in semid
+// order.
 func parseProcSem(r io.Reader, n int) ([]Info, error) {
-	t, err := proctable.NewReader(r, "/proc/sysvipc/sem", semColumns, colNsems+1)
-	if err != nil {
-		return nil, err
-	}
-	infos := make([]Info, 0, n+n/8+4)
-	for {
-		ok, err := t.Next()
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			break
-		}
-		id, nsems := t.Int(colSemid), t.Int(colNsems)
-		if id < 0 || id > math.MaxInt32 || nsems < 0 || nsems > math.MaxInt32 {
-			return nil, fmt.Errorf("/proc/sysvipc/sem: semid %d or nsems %d is out of range", id, nsems)
-		}
-		infos = append(infos, Info{
-			Key:        shm.Key(uint32(t.Int(colKey))),
-			ID:         int(id),
-			Len:        int(nsems),
-			Mode:       fs.FileMode(t.Int(colPerms) & 0o777),
-			UID:        clampID(t.Int(colUID)),
-			GID:        clampID(t.Int(colGID)),
-			CUID:       clampID(t.Int(colCUID)),
-			CGID:       clampID(t.Int(colCGID)),
-			LastOp:     sysv.Time(t.Int(colOtime)),
-			LastChange: sysv.Time(t.Int(colCtime)),
-		})
-	}
+	infos, err := proctable.Parse(r, "/proc/sysvipc/sem", semColumns, colNsems+1, n, semRow)
 	slices.SortFunc(infos, func(a, b Info) int { return cmp.Compare(a.ID, b.ID) })
-	return infos, nil
+	return infos, err
 }
 
-// clampID converts an id of the table, which the kernel keeps in 32 bits, to int,
-// saturating where int is narrower than the text.
-func clampID(v int64) int {
-	return int(min(max(v, math.MinInt32), math.MaxUint32&math.MaxInt))
+// semRow makes the Info of a row of /proc/sysvipc/sem.
+func semRow(t *proctable.Reader) (Info, error) {
+	id, nsems := t.Int(colSemid), t.Int(colNsems)
+	if id < 0 || id > math.MaxInt32 || nsems < 0 || nsems > math.MaxInt32 {
+		return Info{}, fmt.Errorf("semid %d or nsems %d is out of range", id, nsems)
+	}
+	return Info{
+		Key:        shm.Key(uint32(t.Int(colKey))),
+		ID:         int(id),
+		Len:        int(nsems),
+		Mode:       fs.FileMode(t.Int(colPerms) & 0o777),
+		UID:        t.Small(colUID),
+		GID:        t.Small(colGID),
+		CUID:       t.Small(colCUID),
+		CGID:       t.Small(colCGID),
+		LastOp:     sysv.Time(t.Int(colOtime)),
+		LastChange: sysv.Time(t.Int(colCtime)),
+	}, nil
 }
 
 // listStat walks the kernel's table of sets with SEM_STAT_ANY, or with SEM_STAT where
@@ -98,26 +79,21 @@ func listStat() ([]Info, error) {
 	if err != nil {
 		return nil, err
 	}
-	infos, err := walk(maxIndex, semStatAny)
+	infos, err := sysv.Walk(maxIndex, statIndex(semStatAny))
 	if err == nil && len(infos) == 0 && si.semusz > 0 {
-		infos, err = walk(maxIndex, semStat)
+		infos, err = sysv.Walk(maxIndex, statIndex(semStat))
 	}
 	return infos, err
 }
 
-func walk(maxIndex, cmd int) ([]Info, error) {
-	var infos []Info
-	for index := 0; index <= maxIndex; index++ {
+// statIndex returns the stat of one index of the kernel's table with cmd.
+func statIndex(cmd int) func(index int) (Info, error) {
+	return func(index int) (Info, error) {
 		var d semidDS
 		id, err := semctlStat(index, cmd, &d)
-		switch err {
-		case nil:
-			infos = append(infos, infoOf(id, &d))
-		case syscall.EINVAL, syscall.EACCES, syscall.EIDRM:
-			// An unused index, a set we may not read, or one just removed.
-		default:
-			return nil, err
+		if err != nil {
+			return Info{}, err
 		}
+		return infoOf(id, &d), nil
 	}
-	return infos, nil
 }

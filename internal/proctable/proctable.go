@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 )
 
 // maxColumns is the most columns a caller may want; the tables have at most 16.
@@ -106,6 +107,47 @@ func (t *Reader) Has(i int) bool { return t.pos[i] >= 0 }
 // Int returns the current row's value of wanted column i, or 0 if the table lacks it.
 // Values above the range of int64 read as math.MaxInt64.
 func (t *Reader) Int(i int) int64 { return t.vals[i] }
+
+// Small returns the current row's value of wanted column i, one the kernel keeps in 32
+// bits (an id, a pid, a count), as an int, saturated where int is 32 bits wide.
+func (t *Reader) Small(i int) int {
+	return int(min(max(t.vals[i], math.MinInt32), math.MaxUint32&math.MaxInt))
+}
+
+// ReadFile reads the table in file name (/proc/sysvipc/shm, sem or msg) with Parse. A
+// system without it (no /proc mounted) is an error wrapping fs.ErrNotExist.
+func ReadFile[T any](name string, cols []string, required, n int, row func(*Reader) (T, error)) ([]T, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return Parse(f, name, cols, required, n, row)
+}
+
+// Parse reads the table in r, named name in errors (see NewReader for cols and
+// required), and returns what row makes of each row, in room for about n rows.
+func Parse[T any](r io.Reader, name string, cols []string, required, n int, row func(*Reader) (T, error)) ([]T, error) {
+	t, err := NewReader(r, name, cols, required)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]T, 0, n+n/8+4)
+	for {
+		ok, err := t.Next()
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return rows, nil
+		}
+		v, err := row(t)
+		if err != nil {
+			return nil, fmt.Errorf("%s line %d: %w", name, t.line, err)
+		}
+		rows = append(rows, v)
+	}
+}
 
 // fields appends to starts the offset of each space-separated field of line.
 func fields(line []byte, starts []int) []int {

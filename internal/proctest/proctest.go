@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -248,53 +247,4 @@ func BuildC(t testing.TB, name string, sources ...string) string {
 		t.Fatalf("%s %s: %v\n%s", cc, strings.Join(args, " "), err, b)
 	}
 	return out
-}
-
-// PrivateIPC returns a setup for StartWith that starts the child in an IPC
-// namespace of its own, with its own segments and limits, which it takes with it when it
-// exits. Root makes one directly (CLONE_NEWIPC); another user makes it inside a user
-// namespace in which the child is root, and the test is skipped, saying why, where the
-// system allows that user no user namespace.
-func PrivateIPC(t testing.TB) func(*exec.Cmd) {
-	t.Helper()
-	if os.Geteuid() == 0 {
-		return func(cmd *exec.Cmd) {
-			cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWIPC}
-		}
-	}
-	uid, gid := os.Geteuid(), os.Getegid()
-	setup := func(cmd *exec.Cmd) {
-		cmd.SysProcAttr = &syscall.SysProcAttr{
-			Cloneflags:  syscall.CLONE_NEWUSER | syscall.CLONE_NEWIPC,
-			UidMappings: []syscall.SysProcIDMap{{ContainerID: 0, HostID: uid, Size: 1}},
-			GidMappings: []syscall.SysProcIDMap{{ContainerID: 0, HostID: gid, Size: 1}},
-		}
-	}
-	// Unprivileged user namespaces can be switched off (user.max_user_namespaces,
-	// AppArmor, a container's seccomp filter): find out by making one.
-	probe := exec.Command(os.Args[0], "-test.run=^$")
-	probe.Env = append(os.Environ(), Env+"=")
-	setup(probe)
-	if err := probe.Run(); err != nil {
-		t.Skipf("needs root, or a user namespace, for an IPC namespace of its own: %v", err)
-	}
-	return setup
-}
-
-// DropToNobody makes this process uid and gid 65534 with no other groups; for a child
-// started by a test that runs as root, to prove what another user may do.
-func DropToNobody() error {
-	if err := syscall.Setgroups(nil); err != nil {
-		return fmt.Errorf("setgroups: %w", err)
-	}
-	if err := syscall.Setgid(65534); err != nil {
-		return fmt.Errorf("setgid: %w", err)
-	}
-	if err := syscall.Setuid(65534); err != nil {
-		return fmt.Errorf("setuid: %w", err)
-	}
-	if os.Getuid() != 65534 || os.Geteuid() != 65534 {
-		return fmt.Errorf("still uid %d euid %d", os.Getuid(), os.Geteuid())
-	}
-	return nil
 }

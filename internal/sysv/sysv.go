@@ -6,6 +6,7 @@ package sysv
 import (
 	"math"
 	"os"
+	"syscall"
 	"time"
 
 	"github.com/go-sysv/shm/internal/ipcerr"
@@ -72,4 +73,23 @@ func Owner(curUID, curGID int, curMode os.FileMode, uid, gid, mode int) (newUID,
 // bits wide depending on the platform.
 func SetPermBits[T uint16 | uint32](m *T, perm uint32) {
 	*m = *m&^0o777 | T(perm&0o777)
+}
+
+// Walk calls stat on each index of the kernel's table of one kind of object, 0 to
+// maxIndex (as IPC_INFO or *_INFO returns it), with *_STAT_ANY or *_STAT, and returns
+// what it found. An unused index (EINVAL), an object the caller may not read (EACCES)
+// and one removed meanwhile (EIDRM) are passed over; any other error ends the walk.
+func Walk[T any](maxIndex int, stat func(index int) (T, error)) ([]T, error) {
+	var found []T
+	for index := 0; index <= maxIndex; index++ {
+		v, err := stat(index)
+		switch err {
+		case nil:
+			found = append(found, v)
+		case syscall.EINVAL, syscall.EACCES, syscall.EIDRM:
+		default:
+			return nil, err
+		}
+	}
+	return found, nil
 }
