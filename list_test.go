@@ -278,3 +278,43 @@ func TestLockMemory(t *testing.T) {
 		}
 	}
 }
+
+// Where IPC_STAT is refused, a segment is read with SHM_STAT_ANY or from /proc: both
+// must say what IPC_STAT says, and say that an id names nothing when it does not.
+func TestStatFallbacksAgreeWithIPCStat(t *testing.T) {
+	seg := newSegment(t, freeKey(t), 3*4096, 0o640)
+	attach(t, seg)
+	want := mustStat(t, seg)
+	for name, stat := range map[string]func(int) (shm.Info, error){"SHM_STAT_ANY": shm.StatAny, "proc": shm.StatProc} {
+		got, err := stat(seg.ID())
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		got.Resident, got.Swapped = -1, -1
+		if got != want {
+			t.Errorf("%s says\n%+v\nIPC_STAT says\n%+v", name, got, want)
+		}
+	}
+	gone := newSegment(t, shm.Private, 4096, 0o600)
+	id := gone.ID()
+	if err := gone.Remove(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := shm.StatAny(id); err == nil {
+		t.Error("SHM_STAT_ANY found a removed segment")
+	}
+	if _, err := shm.StatProc(id); err == nil {
+		t.Error("/proc lists a removed segment")
+	}
+}
+
+// Touch, Populate's way where madvise has no MADV_POPULATE_READ, faults in every page.
+func TestTouchFaultsEveryPage(t *testing.T) {
+	const size = 1 << 20
+	seg := newSegment(t, shm.Private, size, 0o600)
+	b := attach(t, seg)
+	shm.Touch(b)
+	if rss := mappingOf(t, b).rss; rss != size {
+		t.Fatalf("after Touch %d bytes are resident, want %d", rss, size)
+	}
+}
