@@ -98,3 +98,61 @@ func ExampleSet_TryAcquire() {
 	fmt.Println(ok, err)
 	// Output: false <nil>
 }
+
+// A Private set has no key; a child process that is given its id makes a mutex of one
+// of its semaphores with NewMutex.
+func ExampleNewMutex() {
+	s, err := sem.Create(shm.Private, 2, 0o600, 1, 1) // two mutexes, both unlocked
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer s.Remove()
+	// In the child: s, err := sem.FromID(id)
+	mu, err := sem.NewMutex(s, 1)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := mu.Lock(context.Background()); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(s.Values())
+	fmt.Println(mu.Unlock())
+	// Output:
+	// [1 0] <nil>
+	// <nil>
+}
+
+// TryDo applies a group of operations only if none has to wait.
+func ExampleSet_TryDo() {
+	s, err := sem.Create(shm.Private, 2, 0o600, 1, 0)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer s.Remove()
+	// Take one of each: semaphore 1 has none, so nothing is taken.
+	ok, err := s.TryDo(sem.Op{Index: 0, Delta: -1}, sem.Op{Index: 1, Delta: -1})
+	fmt.Println(ok, err)
+	fmt.Println(s.Values())
+	// Output:
+	// false <nil>
+	// [1 0] <nil>
+}
+
+// List is what ipcs -s prints.
+func ExampleList() {
+	s, err := sem.Create(shm.Private, 3, 0o640)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer s.Remove()
+	infos, err := sem.List()
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, info := range infos {
+		if info.ID == s.ID() {
+			fmt.Println(info.Len, info.Mode)
+		}
+	}
+	// Output: 3 -rw-r-----
+}
