@@ -92,7 +92,7 @@ func (s *Segment) attach(op string, addr uintptr, opts []AttachOption) ([]byte, 
 	// The id may name another segment than the handle's by now; while it is attached
 	// here its id cannot be reused, so what IPC_STAT says now is what was mapped.
 	var info Info
-	if err := s.current(&info); err != nil {
+	if err := s.current(&info, false); err != nil {
 		shmdt(p)
 		return nil, idError(op, s.id, err)
 	}

@@ -2,14 +2,17 @@ package shm
 
 import (
 	"os"
+	"syscall"
 
+	"github.com/go-sysv/shm/internal/ipcerr"
 	"github.com/go-sysv/shm/internal/sysv"
 )
 
 // Chmod sets the segment's permission bits (shmctl(2) IPC_SET), leaving its owner as it
 // is. Only the owner, the creator or a privileged process may (fs.ErrPermission
-// otherwise), even where the mode denies the owner read; bits outside 0o777 are an error
-// wrapping fs.ErrInvalid. Processes already attached keep their access: permissions are
+// otherwise); on Linux also where the mode denies the owner read, but not on darwin,
+// where the owner and group to keep can then not be read. Bits outside 0o777 are an
+// error wrapping fs.ErrInvalid. Processes already attached keep their access: permissions are
 // checked at attach time.
 func (s *Segment) Chmod(mode os.FileMode) error {
 	if err := s.usable("chmod"); err != nil {
@@ -44,10 +47,13 @@ func (s *Segment) Chown(uid, gid int) error {
 // itself); a concurrent IPC_SET by another process between the two can be lost.
 func (s *Segment) setPerm(op string, uid, gid, mode int) error {
 	var info Info
-	if err := s.current(&info); err != nil {
+	if err := s.current(&info, false); err != nil {
 		return idError(op, s.id, err)
 	}
-	newUID, newGID, newMode := sysv.Owner(info.UID, info.GID, info.Mode, uid, gid, mode)
+	newUID, newGID, newMode, err := sysv.Owner(info.UID, info.GID, info.Mode, uid, gid, mode)
+	if err != nil {
+		return idError(op, s.id, err)
+	}
 	if err := ipcSet(s.id, newUID, newGID, newMode); err != nil {
 		return idError(op, s.id, err)
 	}
@@ -75,10 +81,13 @@ func (s *Segment) lock(op string, on bool) error {
 		return err
 	}
 	var info Info
-	if err := s.current(&info); err != nil {
+	if err := s.current(&info, false); err != nil {
 		return idError(op, s.id, err)
 	}
 	if err := lock(s.id, on); err != nil {
+		if err == syscall.ENOMEM {
+			err = ipcerr.Explain(syscall.ENOMEM, nil, "locking %d bytes would pass this process's RLIMIT_MEMLOCK (ulimit -l): raise it, or lock with CAP_IPC_LOCK", s.size)
+		}
 		return idError(op, s.id, err)
 	}
 	return nil

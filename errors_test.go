@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 
 	"github.com/go-sysv/shm"
@@ -181,4 +183,45 @@ func TestOwnerWithoutReadCanChmodChownRemove(t *testing.T) {
 	c := proctest.Start(t, "ownernoread")
 	c.Expect("checked")
 	c.WaitOK()
+}
+
+// childOverflowChmod runs in a user namespace that maps ids 0 and 65534 only. The
+// segment's owner and group are neither, so the kernel shows them as 65534, the
+// overflow id: a Chmod that wrote them back would give the segment to nobody.
+func childOverflowChmod() int {
+	seg, err := childSegment()
+	if err != nil {
+		return proctest.Fail("%v", err)
+	}
+	err = seg.Chmod(0o640)
+	proctest.Say("%v", err)
+	if !errors.Is(err, fs.ErrInvalid) {
+		return proctest.Fail("Chmod that would keep an overflow owner: %v, want fs.ErrInvalid", err)
+	}
+	if err := seg.Chown(0, 0); err != nil { // naming both is fine: the creator may
+		return proctest.Fail("Chown naming both ids: %v", err)
+	}
+	return 0
+}
+
+func TestChmodNeverWritesBackTheOverflowID(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to map two ids into a user namespace")
+	}
+	seg := newSegment(t, shm.Private, 4096, 0o600)
+	if err := seg.Chown(1000, 1000); err != nil {
+		t.Fatal(err)
+	}
+	maps := []syscall.SysProcIDMap{{ContainerID: 0, HostID: 0, Size: 1}, {ContainerID: 65534, HostID: 65534, Size: 1}}
+	c := proctest.StartWith(t, "overflowchmod", func(cmd *exec.Cmd) {
+		cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWUSER, UidMappings: maps, GidMappings: maps}
+	}, idEnv(seg))
+	msg := c.ReadLine()
+	c.WaitOK()
+	if !strings.Contains(msg, "65534") {
+		t.Errorf("error %q does not name the overflow id", msg)
+	}
+	if info := mustStat(t, seg); info.UID != 0 || info.GID != 0 || info.Mode != 0o600 {
+		t.Fatalf("after the refused Chmod and the Chown to 0, 0: %+v", info)
+	}
 }

@@ -20,9 +20,9 @@ func created(key Key, size int) sysv.Identity {
 }
 
 // current fills *info with what the kernel knows of the segment now, and checks that
-// its id still names the segment the handle was made for.
-func (s *Segment) current(info *Info) error {
-	if err := statInto(info, s.id); err != nil {
+// its id still names the segment the handle was made for; whole as for statInto.
+func (s *Segment) current(info *Info, whole bool) error {
+	if err := statInto(info, s.id, whole); err != nil {
 		return err
 	}
 	if !s.ident.Names(identityOf(info), info.Removed) {

@@ -27,7 +27,8 @@ import (
 // segment removed and its id reused between that check and the call that follows it
 // (microseconds; reuse of an id takes about four million segments, or a privileged
 // write to kernel.shm_next_id), and a new segment made by the same process with the
-// same key and size, which the kernel reports exactly as the old one. Attach, which
+// same key and size, which the kernel reports exactly as the old one (or, once marked
+// for removal, when the kernel reports no key any more, with any key). Attach, which
 // checks after mapping, has no such window: an attached segment keeps its id.
 type Segment struct {
 	id    int
@@ -202,7 +203,7 @@ func explainOpen(key Key, size int, err error) error {
 	}
 	if id, gerr := shmget(key, 0, 0); gerr == nil {
 		var info Info
-		if statInto(&info, id) == nil && info.Size < int64(size) {
+		if statInto(&info, id, true) == nil && info.Size < int64(size) {
 			return ipcerr.Explain(syscall.EINVAL, fs.ErrInvalid, "segment id %d has %d bytes, fewer than the %d asked for", id, info.Size, size)
 		}
 	}
@@ -282,10 +283,17 @@ func FromID(id int) (*Segment, error) {
 }
 
 // stated makes the handle of segment id from what IPC_STAT says of it now.
+//
+// A segment found by key must still have it: if it was removed (or only marked for
+// removal, while others are attached) between shmget and IPC_STAT, or its id reused,
+// the error wraps fs.ErrNotExist, and Get and Open ask for the key again.
 func stated(op string, id int, key Key) (*Segment, error) {
 	var info Info
-	if err := statInto(&info, id); err != nil {
+	if err := statInto(&info, id, true); err != nil {
 		return nil, idError(op, id, err)
+	}
+	if key != Private && (info.Key != key || info.Removed) {
+		return nil, idError(op, id, ipcerr.Explain(syscall.EIDRM, fs.ErrNotExist, "the segment of key %v was removed while it was opened", key))
 	}
 	if info.Size > math.MaxInt {
 		return nil, idError(op, id, ipcerr.Explain(syscall.EOVERFLOW, nil, "the segment has %d bytes, more than a %d-bit process can address", info.Size, bits.UintSize))
@@ -306,8 +314,11 @@ func (s *Segment) Remove() error {
 	if err := s.usable("remove"); err != nil {
 		return err
 	}
+	// Where the kernel answers no stat at all to a caller that may not read the segment
+	// (darwin, when its mode denies the owner read), Remove goes ahead unchecked: only
+	// the owner, the creator or a privileged process may remove it anyway.
 	var info Info
-	if err := s.current(&info); err != nil {
+	if err := s.current(&info, false); err != nil && err != syscall.EACCES {
 		return idError("remove", s.id, err)
 	}
 	if err := shmctl(s.id, ipcRmid); err != nil {

@@ -20,17 +20,18 @@ func TestMain(m *testing.M) {
 
 // children are the parts a re-executed test binary can play; see process_test.go.
 var children = map[string]func() int{
-	"readwrite":   childReadWrite,
-	"hold":        childHold,
-	"rowrite":     childReadOnlyWrite,
-	"nobody":      childNobody,
-	"shmmax":      childShmmax,
-	"usage":       childUsage,
-	"reuse":       childReuse,
-	"churn":       childChurn,
-	"unmapped":    childUnmapped,
-	"limits":      childLimits,
-	"ownernoread": childOwnerNoRead,
+	"readwrite":     childReadWrite,
+	"hold":          childHold,
+	"rowrite":       childReadOnlyWrite,
+	"nobody":        childNobody,
+	"shmmax":        childShmmax,
+	"usage":         childUsage,
+	"reuse":         childReuse,
+	"churn":         childChurn,
+	"unmapped":      childUnmapped,
+	"limits":        childLimits,
+	"ownernoread":   childOwnerNoRead,
+	"overflowchmod": childOverflowChmod,
 }
 
 // newSegment creates a segment that is removed when the test ends, however it ends.

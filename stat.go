@@ -43,7 +43,7 @@ func (s *Segment) Stat() (info Info, err error) {
 	if err := s.usable("stat"); err != nil {
 		return Info{}, err
 	}
-	if err = s.current(&info); err != nil {
+	if err = s.current(&info, true); err != nil {
 		return Info{}, idError("stat", s.id, err)
 	}
 	return info, nil

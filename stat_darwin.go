@@ -12,7 +12,7 @@ import (
 
 // statInto reads segment id with IPC_STAT, which needs read permission: darwin has no
 // SHM_STAT_ANY and no /proc.
-func statInto(info *Info, id int) error {
+func statInto(info *Info, id int, _ bool) error {
 	var d unix.SysvShmDesc
 	if _, err := unix.SysvShmCtl(id, unix.IPC_STAT, &d); err != nil {
 		return err

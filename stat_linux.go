@@ -24,9 +24,11 @@ const intIs32 = ^uint(0)>>32 == 0
 // permission; where it is refused (EACCES) the same record is read with SHM_STAT_ANY
 // or from /proc/sysvipc/shm, which any user may read, so that the owner of a segment
 // whose mode denies the owner read, or a process checking a handle, still learns it.
-// On 32-bit systems, where IPC_STAT cuts a size of 4 GiB or more, the size is taken
-// from /proc/sysvipc/shm, which prints it whole.
-func statInto(info *Info, id int) error {
+// On 32-bit systems, where IPC_STAT cuts a size of 4 GiB or more, whole asks for the
+// size from /proc/sysvipc/shm, which prints it whole: for the Info a user sees and for
+// making a handle, not for the checks before each call, which compare with a handle's
+// size, always below 2 GiB there, that IPC_STAT gives exactly.
+func statInto(info *Info, id int, whole bool) error {
 	var d unix.SysvShmDesc
 	_, err := unix.SysvShmCtl(id, unix.IPC_STAT, &d)
 	if err == syscall.EACCES {
@@ -40,7 +42,7 @@ func statInto(info *Info, id int) error {
 	}
 	descInto(info, &d)
 	info.ID = id
-	if intIs32 {
+	if intIs32 && whole {
 		var whole Info
 		if statProc(&whole, id, nil) == nil && whole.CreatorPID == info.CreatorPID {
 			info.Size = whole.Size

@@ -18,7 +18,7 @@ func shmat(int, uintptr, int) (uintptr, error) { return 0, errors.ErrUnsupported
 func shmdt(uintptr) error                      { return errors.ErrUnsupported }
 func shmctl(int, int) error                    { return errors.ErrUnsupported }
 func stat(int) (Info, error)                   { return Info{}, errors.ErrUnsupported }
-func statInto(*Info, int) error                { return errors.ErrUnsupported }
+func statInto(*Info, int, bool) error          { return errors.ErrUnsupported }
 func attachFlags(AttachOption) (int, error)    { return 0, errors.ErrUnsupported }
 func createFlags(CreateOption) (int, error)    { return 0, errors.ErrUnsupported }
 func populate([]byte) error                    { return errors.ErrUnsupported }

@@ -24,7 +24,7 @@ func shmctl(id, cmd int) error {
 }
 
 func stat(id int) (info Info, err error) {
-	err = statInto(&info, id)
+	err = statInto(&info, id, false)
 	return info, err
 }
 

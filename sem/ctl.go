@@ -45,7 +45,10 @@ func (s *Set) setPerm(op string, uid, gid, mode int) error {
 	if err != nil {
 		return idError(op, s.id, err)
 	}
-	newUID, newGID, newMode := sysv.Owner(info.UID, info.GID, info.Mode, uid, gid, mode)
+	newUID, newGID, newMode, err := sysv.Owner(info.UID, info.GID, info.Mode, uid, gid, mode)
+	if err != nil {
+		return idError(op, s.id, err)
+	}
 	if err := ipcSet(s.id, newUID, newGID, newMode); err != nil {
 		return idError(op, s.id, err)
 	}

@@ -21,8 +21,10 @@ type Info struct {
 	LastChange time.Time // creation, or last IPC_SET, SETVAL or SETALL (sem_ctime)
 }
 
-// Stat returns what the kernel knows of the set now (semctl(2) IPC_STAT); it needs read
-// permission. If the id now names another set, the error wraps fs.ErrNotExist.
+// Stat returns what the kernel knows of the set now (semctl(2) IPC_STAT). Where the
+// caller may not read the set, Linux 4.17 and later answer the same with SEM_STAT_ANY,
+// as /proc/sysvipc/sem shows it to any user; elsewhere that is fs.ErrPermission. If the
+// id now names another set, the error wraps fs.ErrNotExist.
 func (s *Set) Stat() (Info, error) {
 	if err := s.usable("stat"); err != nil {
 		return Info{}, err

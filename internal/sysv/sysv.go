@@ -6,6 +6,8 @@ package sysv
 import (
 	"math"
 	"os"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -55,7 +57,13 @@ func CheckOwner(uid, gid int) error {
 
 // Owner returns the owner, group and mode to give IPC_SET, which takes all three at
 // once: the new ones where they are not -1, the current ones otherwise.
-func Owner(curUID, curGID int, curMode os.FileMode, uid, gid, mode int) (newUID, newGID, newMode uint32) {
+//
+// In a user namespace the kernel reports an id it cannot map into it as the overflow
+// id (kernel.overflowuid, overflowgid: 65534), and writing that back would give the
+// object away. So where this process is not in the initial user namespace, keeping a
+// current id equal to the overflow id is refused with an error wrapping fs.ErrInvalid
+// that says to name both ids.
+func Owner(curUID, curGID int, curMode os.FileMode, uid, gid, mode int) (newUID, newGID, newMode uint32, err error) {
 	newUID, newGID, newMode = uint32(curUID), uint32(curGID), uint32(curMode&0o777)
 	if uid >= 0 {
 		newUID = uint32(uid)
@@ -66,7 +74,43 @@ func Owner(curUID, curGID int, curMode os.FileMode, uid, gid, mode int) (newUID,
 	if mode >= 0 {
 		newMode = uint32(mode) & 0o777
 	}
-	return newUID, newGID, newMode
+	if (uid < 0 || gid < 0) && !initialUserNS() {
+		for _, k := range []struct {
+			kept   bool
+			id     uint32
+			name   string
+			sysctl string
+		}{{uid < 0, newUID, "owner", "overflowuid"}, {gid < 0, newGID, "group", "overflowgid"}} {
+			if k.kept && k.id == overflowID(k.sysctl) {
+				return 0, 0, 0, ipcerr.Invalid("the %s reads as %d, the id the kernel shows for one this user namespace cannot name: keeping it would give the object to %d; name both the owner and the group", k.name, k.id, k.id)
+			}
+		}
+	}
+	return newUID, newGID, newMode, nil
+}
+
+// initialUserNS reports whether this process is in the initial user namespace, where
+// every id maps to itself and none is shown as the overflow id.
+func initialUserNS() bool {
+	b, err := os.ReadFile("/proc/self/uid_map")
+	if err != nil {
+		return true // no /proc, or no user namespaces: nothing to map
+	}
+	f := strings.Fields(string(b))
+	return len(f) == 3 && f[0] == "0" && f[1] == "0" && f[2] == "4294967295"
+}
+
+// overflowID reads kernel.overflowuid or overflowgid, 65534 where it cannot.
+func overflowID(name string) uint32 {
+	b, err := os.ReadFile("/proc/sys/kernel/" + name)
+	if err != nil {
+		return 65534
+	}
+	v, err := strconv.ParseUint(strings.TrimSpace(string(b)), 10, 32)
+	if err != nil {
+		return 65534
+	}
+	return uint32(v)
 }
 
 // SetPermBits sets the low 9 bits of a struct ipc_perm mode field, which is 16 or 32
