@@ -78,8 +78,7 @@ func childBigIndex() int {
 		"TryAcquire": func() error { _, err := s.TryAcquire(i, 1); return err },
 		"Acquire":    func() error { return s.Acquire(ctx, i, 1) },
 		"Do":         func() error { return s.Do(bg, sem.Op{Index: i, Delta: 1}) },
-		"SetValue":   func() error { return s.SetValue(i, 1) },
-		"Value":      func() error { _, err := s.Value(i); return err },
+		"NewMutex":   func() error { _, err := sem.NewMutex(s, i); return err },
 	}
 	for name, call := range calls {
 		err := call()
@@ -94,6 +93,19 @@ func childBigIndex() int {
 		default:
 			proctest.Say("%s refused", name)
 		}
+	}
+	// semctl takes the number as an int: these reach semaphore 65536 itself.
+	if err := s.SetValue(i, 7); err != nil {
+		proctest.Say("SetValue(65536): %v", err)
+	}
+	v, err := s.Value(i)
+	v0, _ := s.Value(0)
+	if err != nil || v != 7 || v0 != 0 {
+		proctest.Say("Value(65536) = %d, %v, and semaphore 0 = %d; want 7 and 0", v, err, v0)
+	}
+	vals, err := s.Values()
+	if err != nil || len(vals) != 65537 || vals[i] != 7 || vals[0] != 0 {
+		proctest.Say("Values: %d values, %v", len(vals), err)
 	}
 	proctest.Say("end")
 	return 0

@@ -63,7 +63,7 @@ func NewMutex(set *Set, i int) (*Mutex, error) {
 	if err := set.usable("newmutex"); err != nil {
 		return nil, err
 	}
-	if err := set.checkIndex(i); err != nil {
+	if err := set.checkOpIndex(i); err != nil {
 		return nil, idError("newmutex", set.id, err)
 	}
 	return &Mutex{set: set, i: i}, nil

@@ -148,7 +148,7 @@ func (s *Set) group(ops []Op) ([]sembuf, error) {
 	}
 	bufs := make([]sembuf, len(ops))
 	for k, o := range ops {
-		if err := s.checkIndex(o.Index); err != nil {
+		if err := s.checkOpIndex(o.Index); err != nil {
 			return nil, err
 		}
 		if o.Delta < -MaxValue || o.Delta > MaxValue {
@@ -165,7 +165,7 @@ func (s *Set) group(ops []Op) ([]sembuf, error) {
 // one builds the single operation of Acquire, TryAcquire and Release with the options
 // opts.
 func (s *Set) one(i, delta, n int, opts []OpOption) ([1]sembuf, error) {
-	if err := s.checkIndex(i); err != nil {
+	if err := s.checkOpIndex(i); err != nil {
 		return [1]sembuf{}, err
 	}
 	if n <= 0 || n > MaxValue {
@@ -189,12 +189,22 @@ func opFlags(o OpOption) int16 {
 	return f
 }
 
+// checkIndex checks semaphore number i for semctl(2), which takes it as an int.
 func (s *Set) checkIndex(i int) error {
 	if s.zero() {
 		return invalid("zero Set: get one from Create, Get, Open or FromID")
 	}
 	if i < 0 || i >= s.n {
 		return invalid("semaphore %d is outside the set's 0..%d", i, s.n-1)
+	}
+	return nil
+}
+
+// checkOpIndex checks semaphore number i for semop(2), whose struct sembuf holds it in
+// 16 bits: in a set of more semaphores, the ones beyond cannot be operated on.
+func (s *Set) checkOpIndex(i int) error {
+	if err := s.checkIndex(i); err != nil {
+		return err
 	}
 	if i > maxIndex {
 		return invalid("semaphore %d is beyond %d, the last one a semaphore operation can name (sem_num is 16 bits)", i, maxIndex)

@@ -18,17 +18,37 @@ import (
 
 // staleOps are the calls made on a handle whose id now names another set.
 var staleOps = map[string]func(s *sem.Set) error{
-	"Stat":       func(s *sem.Set) error { _, err := s.Stat(); return err },
-	"Values":     func(s *sem.Set) error { _, err := s.Values(); return err },
-	"SetValues":  func(s *sem.Set) error { return s.SetValues([]int{9, 9, 9}) },
-	"SetValue":   func(s *sem.Set) error { return s.SetValue(0, 9) },
-	"Remove":     func(s *sem.Set) error { return s.Remove() },
-	"Acquire":    func(s *sem.Set) error { return s.Acquire(context.Background(), 0, 1) },
-	"TryAcquire": func(s *sem.Set) error { _, err := s.TryAcquire(0, 1); return err },
-	"Release":    func(s *sem.Set) error { return s.Release(0, 1) },
-	"Do":         func(s *sem.Set) error { return s.Do(context.Background(), sem.Op{Index: 1, Delta: 1}) },
-	"Value":      func(s *sem.Set) error { _, err := s.Value(0); return err },
-	"Waiting":    func(s *sem.Set) error { _, err := s.Waiting(0); return err },
+	"Stat":        func(s *sem.Set) error { _, err := s.Stat(); return err },
+	"Values":      func(s *sem.Set) error { _, err := s.Values(); return err },
+	"SetValues":   func(s *sem.Set) error { return s.SetValues([]int{9, 9, 9}) },
+	"SetValue":    func(s *sem.Set) error { return s.SetValue(0, 9) },
+	"Remove":      func(s *sem.Set) error { return s.Remove() },
+	"Acquire":     func(s *sem.Set) error { return s.Acquire(context.Background(), 0, 1) },
+	"TryAcquire":  func(s *sem.Set) error { _, err := s.TryAcquire(0, 1); return err },
+	"Release":     func(s *sem.Set) error { return s.Release(0, 1) },
+	"Do":          func(s *sem.Set) error { return s.Do(context.Background(), sem.Op{Index: 1, Delta: 1}) },
+	"Value":       func(s *sem.Set) error { _, err := s.Value(0); return err },
+	"Waiting":     func(s *sem.Set) error { _, err := s.Waiting(0); return err },
+	"WaitingZero": func(s *sem.Set) error { _, err := s.WaitingZero(0); return err },
+	"LastPID":     func(s *sem.Set) error { _, err := s.LastPID(0); return err },
+	"TryDo":       func(s *sem.Set) error { _, err := s.TryDo(sem.Op{Index: 1, Delta: 1}); return err },
+	"Chmod":       func(s *sem.Set) error { return s.Chmod(0o666) },
+	"Chown":       func(s *sem.Set) error { return s.Chown(1, 1) },
+	"MutexLock": func(s *sem.Set) error {
+		mu, err := sem.NewMutex(s, 0)
+		if err != nil {
+			return err
+		}
+		return mu.Lock(context.Background())
+	},
+	"MutexTryLock": func(s *sem.Set) error {
+		mu, err := sem.NewMutex(s, 0)
+		if err != nil {
+			return err
+		}
+		_, err = mu.TryLock()
+		return err
+	},
 }
 
 // childReuse, in a private IPC namespace, makes a set of 3 semaphores, removes it, has
@@ -85,7 +105,8 @@ func childReuse() int {
 		proctest.Say("replacement: %v", err)
 		return 0
 	}
-	if !equal(after, values) {
+	info, err := repl.Stat()
+	if !equal(after, values) || err != nil || info.Mode != 0o600 || info.UID != os.Geteuid() || info.GID != os.Getegid() {
 		proctest.Say("replacement changed")
 		return 0
 	}

@@ -4,6 +4,7 @@ package sem_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -55,10 +56,17 @@ func TestPointersSurviveStackGrowth(t *testing.T) {
 			if vals, _ := s.Values(); !equal(vals, []int{4, 5, 6}) {
 				t.Errorf("depth %d: SetValues set %v, want [4 5 6]", depth, vals)
 			}
-			// A deadline sends a timespec to the kernel: here a 1-hour timeout on a
-			// value that is there, so the call returns at once unless the timespec
-			// it read is garbage (then EINVAL, or a wait of the wrong length).
-			ctx, cancel := context.WithTimeout(bg, time.Hour)
+			// A call that must wait hands the kernel a timespec: here 1 ms for more
+			// than the semaphore holds, so the call ends with the deadline, unless the
+			// timespec the kernel read is garbage (then EINVAL, or a wait of another
+			// length, which the deadline of the whole test would catch).
+			ctx, cancel := context.WithTimeout(bg, time.Millisecond)
+			if err := s.Acquire(ctx, 1, 6, sem.NoUndo); !errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("depth %d: Acquire that must wait 1 ms: %v, want context.DeadlineExceeded", depth, err)
+			}
+			cancel()
+			// And one that need not wait, so the values below are as before.
+			ctx, cancel = context.WithTimeout(bg, time.Hour)
 			if err := s.Acquire(ctx, 1, 5, sem.NoUndo); err != nil {
 				t.Errorf("depth %d: Acquire with a deadline: %v", depth, err)
 			}
