@@ -106,6 +106,7 @@ func listStat() ([]Info, error) {
 	if err == nil && len(infos) == 0 && usage.usedIDs > 0 {
 		infos, err = sysv.Walk(maxIndex, statIndex(shmStat))
 	}
+	slices.SortFunc(infos, func(a, b Info) int { return cmp.Compare(a.ID, b.ID) })
 	return infos, err
 }
 

@@ -217,6 +217,9 @@ func explainGet(size int, o CreateOption, err error) error {
 	if !ok {
 		return err
 	}
+	if errno == syscall.EEXIST {
+		return ipcerr.Key(errno, "segment")
+	}
 	if o&anyHugePages != 0 && errno != syscall.EEXIST && errno != syscall.ENOSPC {
 		return hugeHint(size, errno)
 	}
@@ -261,7 +264,7 @@ func Get(key Key) (*Segment, error) {
 	for {
 		id, err := shmget(key, 0, 0)
 		if err != nil {
-			return nil, keyError("get", key, err)
+			return nil, keyError("get", key, ipcerr.Key(err, "segment"))
 		}
 		s, err := stated("get", id, key)
 		if errors.Is(err, fs.ErrNotExist) {

@@ -7,6 +7,8 @@ import (
 )
 
 // Info is what the kernel knows of a segment: struct shmid_ds from shmctl(2) IPC_STAT.
+// Its user and group ids are the kernel's 32-bit uid_t and gid_t: where int is 32 bits
+// wide, one of 2^31 or more reads as a negative number, and uint32(id) gives it back.
 type Info struct {
 	Key  Key   // the key, or Private once the segment is marked for removal
 	ID   int   // the shmid

@@ -21,6 +21,9 @@ func explainCreate(n int, err error) error {
 	if !ok {
 		return err
 	}
+	if errno == syscall.EEXIST {
+		return ipcerr.Key(errno, "semaphore set")
+	}
 	lim, lerr := readLimits()
 	where := ""
 	if lerr == nil {

@@ -83,6 +83,7 @@ func listStat() ([]Info, error) {
 	if err == nil && len(infos) == 0 && si.semusz > 0 {
 		infos, err = sysv.Walk(maxIndex, statIndex(semStat))
 	}
+	slices.SortFunc(infos, func(a, b Info) int { return cmp.Compare(a.ID, b.ID) })
 	return infos, err
 }
 

@@ -327,7 +327,7 @@ func Get(key shm.Key) (*Set, error) {
 	for {
 		id, err := semget(key, 0, 0)
 		if err != nil {
-			return nil, keyError("get", key, err)
+			return nil, keyError("get", key, ipcerr.Key(err, "semaphore set"))
 		}
 		info, err := stat(id)
 		if err == nil && info.Key != key {

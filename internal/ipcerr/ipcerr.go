@@ -33,6 +33,18 @@ func Gone(err error, object string, exists func() bool) error {
 	return err
 }
 
+// Key explains the errnos of a lookup or creation by key: ENOENT, no object has the key;
+// EEXIST, one has it already. Any other error is returned as it is.
+func Key(err error, object string) error {
+	switch err {
+	case syscall.ENOENT:
+		return Explain(syscall.ENOENT, fs.ErrNotExist, "no %s has this key", object)
+	case syscall.EEXIST:
+		return Explain(syscall.EEXIST, fs.ErrExist, "a %s has this key already", object)
+	}
+	return err
+}
+
 // Reused is the error of a handle whose id now names another object than the one the
 // handle was made for: that one was removed, and the kernel gave its id to a new one.
 // It wraps EIDRM and matches fs.ErrNotExist.

@@ -109,9 +109,11 @@ func (t *Reader) Has(i int) bool { return t.pos[i] >= 0 }
 func (t *Reader) Int(i int) int64 { return t.vals[i] }
 
 // Small returns the current row's value of wanted column i, one the kernel keeps in 32
-// bits (an id, a pid, a count), as an int, saturated where int is 32 bits wide.
+// bits (a uid, a pid, a count), as an int with the same bits, as IPC_STAT's conversion
+// gives it: where int is 32 bits wide, a uid of 2^31 or more reads as a negative
+// number, whose bits uint32 gives back whole.
 func (t *Reader) Small(i int) int {
-	return int(min(max(t.vals[i], math.MinInt32), math.MaxUint32&math.MaxInt))
+	return int(uint32(t.vals[i]))
 }
 
 // ReadFile reads the table in file name (/proc/sysvipc/shm, sem or msg) with Parse. A
