@@ -156,7 +156,6 @@ sys.stdout.write("%d %s\n" % (typ, body.decode()))
 	}
 }
 
-
 // waitAtEnd waits for cmd in the background and returns where its end is reported,
 // calling cancel when it ends so that no wait on it outlasts it; a cmd still running
 // when the test ends is killed.
