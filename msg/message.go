@@ -93,7 +93,7 @@ func (q *Queue) Send(ctx context.Context, typ int64, body []byte) error {
 // TrySend is Send without waiting (IPC_NOWAIT): it reports false, and sends nothing,
 // when the queue is full.
 func (q *Queue) TrySend(typ int64, body []byte) (bool, error) {
-	return q.send(nil, "trysend", typ, body, false)
+	return q.send(context.Background(), "trysend", typ, body, false)
 }
 
 func (q *Queue) send(ctx context.Context, op string, typ int64, body []byte, wait bool) (bool, error) {
@@ -176,7 +176,7 @@ func (q *Queue) Recv(ctx context.Context, typ int64, buf []byte, opts ...RecvOpt
 // 0, 0 and no error: a message's type is never 0. With [Copy] it copies the message at
 // position typ without taking it.
 func (q *Queue) TryRecv(typ int64, buf []byte, opts ...RecvOption) (n int, gotType int64, err error) {
-	return q.recv(nil, "tryrecv", typ, buf, opts, false)
+	return q.recv(context.Background(), "tryrecv", typ, buf, opts, false)
 }
 
 func (q *Queue) recv(ctx context.Context, op string, typ int64, buf []byte, opts []RecvOption, wait bool) (int, int64, error) {
