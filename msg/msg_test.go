@@ -34,6 +34,7 @@ var children = map[string]func() int{
 	"nobody":    childNobody,
 	"reuse":     childReuse,
 	"usage":     childUsage,
+	"churn":     childChurn,
 }
 
 // newQueue creates a queue that is removed when the test ends, however it ends.
