@@ -18,7 +18,7 @@ import (
 )
 
 // TestCPeer exchanges messages with a C program that uses <sys/msg.h>: the C side
-// receives what Go sent and sends it back under another type, which Go receives, so
+// receives what Go sent and sends it back reversed under another type, which Go receives, so
 // the message layout (a C long, then the body) and the type rules are proved in both
 // directions. Then both read the queue's msqid_ds, which must agree field by field.
 func TestCPeer(t *testing.T) {
@@ -51,8 +51,8 @@ func TestCPeer(t *testing.T) {
 		if err != nil {
 			t.Fatalf("receiving the C side's answer to type %d: %v\nC stderr: %s", typ, err, stderr.String())
 		}
-		if got != typ+100 || !bytes.Equal(buf[:n], body) {
-			t.Fatalf("C answered %d bytes of type %d to %d bytes of type %d, want the same bytes as type %d", n, got, size, typ, typ+100)
+		if got != typ+100 || !bytes.Equal(buf[:n], reversed(body)) {
+			t.Fatalf("C answered %d bytes of type %d to %d bytes of type %d, want them reversed as type %d", n, got, size, typ, typ+100)
 		}
 	}
 	if err := q.Send(ctx, 200, []byte("leftover")); err != nil { // stays: C takes types up to 99
@@ -129,10 +129,7 @@ sys.stdout.write("%d %s\n" % (typ, body.decode()))
 		if err != nil {
 			t.Fatalf("receiving Python's answer: %v\n%s", err, stderr.String())
 		}
-		rev := []byte(body)
-		for a, b := 0, len(rev)-1; a < b; a, b = a+1, b-1 {
-			rev[a], rev[b] = rev[b], rev[a]
-		}
+		rev := reversed([]byte(body))
 		if got != typ+100 || !bytes.Equal(buf[:n], rev) {
 			t.Fatalf("Python answered %q of type %d, want %q of type %d", buf[:n], got, rev, typ+100)
 		}
@@ -171,4 +168,12 @@ func waitAtEnd(t *testing.T, cmd *exec.Cmd, cancel func()) <-chan error {
 		<-exited
 	})
 	return done
+}
+
+func reversed(b []byte) []byte {
+	r := make([]byte, len(b))
+	for i, c := range b {
+		r[len(b)-1-i] = c
+	}
+	return r
 }

@@ -3,8 +3,8 @@
 //
 //	peer MSQID
 //
-// It takes messages of types 1 to 99 off the queue and puts each back with its type
-// plus 100, until a message of type 99; then it prints the queue's msqid_ds
+// It takes messages of types 1 to 99 off the queue and puts each back reversed, with
+// its type plus 100, until a message of type 99; then it prints the queue's msqid_ds
 // (IPC_STAT) on one line and exits.
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +32,11 @@ int main(int argc, char **argv) {
 		}
 		if (m.mtype == 99) {
 			break;
+		}
+		for (ssize_t i = 0, j = n - 1; i < j; i++, j--) {
+			char c = m.mtext[i];
+			m.mtext[i] = m.mtext[j];
+			m.mtext[j] = c;
 		}
 		m.mtype += 100;
 		if (msgsnd(id, &m, (size_t)n, 0) < 0) {
