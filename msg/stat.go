@@ -23,11 +23,15 @@ type Info struct {
 	// SetMaxBytes. List leaves it -1: /proc/sysvipc/msg does not print it.
 	MaxBytes int64
 
-	LastSendPID int       // process of the last msgsnd (msg_lspid), 0 if none
-	LastRecvPID int       // process of the last msgrcv (msg_lrpid), 0 if none
-	LastSend    time.Time // last msgsnd (msg_stime); zero if never
-	LastRecv    time.Time // last msgrcv (msg_rtime); zero if never
-	LastChange  time.Time // creation or last IPC_SET (msg_ctime)
+	// LastSendPID and LastRecvPID are the callers of the last msgsnd and msgrcv
+	// (msg_lspid, msg_lrpid), 0 if none. Linux records the thread, not the process:
+	// for a multithreaded program such as any Go program, a thread id of it.
+	LastSendPID int
+	LastRecvPID int
+
+	LastSend   time.Time // last msgsnd (msg_stime); zero if never
+	LastRecv   time.Time // last msgrcv (msg_rtime); zero if never
+	LastChange time.Time // creation or last IPC_SET (msg_ctime)
 }
 
 // Stat returns what the kernel knows of the queue now (msgctl(2) IPC_STAT). Where the
