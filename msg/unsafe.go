@@ -18,3 +18,15 @@ func bufPtr(b []byte) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(b)
 func dsPtr(d *msqidDS) unsafe.Pointer { return unsafe.Pointer(d) }
 
 func infoPtr(m *msginfo) unsafe.Pointer { return unsafe.Pointer(m) }
+
+// The kernel's struct msqid64_ds is 120 bytes where a C long is 64 bits and 88 where it
+// is 32 (asm-generic, mips and powerpc headers alike), and struct msginfo is 32; each
+// array below has a negative length, and the build fails, if a Go struct differs.
+const dsSize = 88 + 32*(longSize/8)
+
+var (
+	_ [unsafe.Sizeof(msqidDS{}) - dsSize]struct{}
+	_ [dsSize - unsafe.Sizeof(msqidDS{})]struct{}
+	_ [unsafe.Sizeof(msginfo{}) - 32]struct{}
+	_ [32 - unsafe.Sizeof(msginfo{})]struct{}
+)
