@@ -150,7 +150,7 @@ func (r *report) write(cpu, cmd string, count int) {
 	r.printf("Measured on this project's machine (2 cores, `%s`, Linux), every figure the median of\n", cpu)
 	r.printf("%d runs, every ratio between two benchmarks of the same run. Reproduce with:\n\n", count)
 	r.printf("```sh\n%s\n```\n\n", cmd)
-	r.printf("which runs `go test -bench` on the root package, `./bench` and (with cgo, tag `cbench`)\n")
+	r.printf("which runs `go test -bench` on the root package, `./bench`, `./msg` and (with cgo, tag `cbench`)\n")
 	r.printf("`./bench/cshm`, then writes this file with `go run ./bench/report`; `bench/out/` keeps the\n")
 	r.printf("raw output and benchstat's summary of it. The machines are shared and noisy: read the\n")
 	r.printf("ratios, not the absolute times.\n\n")
@@ -247,6 +247,12 @@ func (r *report) write(cpu, cmd string, count int) {
 		r.printf("| %s | %.0f | %.0f | %.2f | %.3f %s |\n", size, r.metric(name, "queue-ns/msg"), r.metric(name, "pipe-ns/msg"),
 			r.metric(name, "queue/pipe"), allocs,
 			r.target("queue at "+size+" with 0 allocs per message", allocs, allocs < 0.01, "%.3f allocs/msg", reasons["queue/allocs"]))
+	}
+	r.printf("\nIn one process, where neither call waits (`./msg`'s BenchmarkSendRecv), Send + Recv against the\n")
+	r.printf("bare msgsnd + msgrcv system calls:\n\n| message | Send + Recv ns | msgsnd + msgrcv ns | ratio | allocs/op |\n| --- | ---: | ---: | ---: | ---: |\n")
+	for _, size := range []string{"64B", "4096B"} {
+		ours, raw := r.ns("SendRecv/"+size+"/msg"), r.ns("SendRecv/"+size+"/raw")
+		r.printf("| %s | %.0f | %.0f | %.2f | %.0f |\n", size, ours, raw, ours/raw, r.allocs("SendRecv/"+size+"/msg"))
 	}
 	r.printf("\n%s\n\n", queueNotes)
 
