@@ -14,3 +14,6 @@ func RawSendRecv(q *Queue, b []byte) error {
 	_, err := msgrcv(q.id, b, size, 0, 0)
 	return err
 }
+
+// ParseProcMsg parses a /proc/sysvipc/msg table.
+var ParseProcMsg = parseProcMsg

@@ -5,9 +5,11 @@ package msg_test
 import (
 	"context"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-sysv/shm"
 	"github.com/go-sysv/shm/msg"
@@ -87,5 +89,47 @@ func TestUsageCountsAtLeastOurs(t *testing.T) {
 	}
 	if u.Queues < 1 || u.Messages < 1 || u.Bytes < 100 {
 		t.Fatalf("Usage = %+v with a queue of one 100-byte message", u)
+	}
+}
+
+// The table is text another kernel may print differently: columns are found by name,
+// and a row that cannot be an id is an error, never a panic or a wrong id.
+func TestParseProcMsg(t *testing.T) {
+	const header = "       key      msqid perms      cbytes       qnum lspid lrpid   uid   gid  cuid  cgid      stime      rtime      ctime\n"
+	tests := []struct {
+		name, table string
+		want        []msg.Info
+		err         string
+	}{
+		{"TwoRowsSortedByID", header +
+			"2120500001      32769   622         100          2  4242  4343     0     0     0     0 1700000000 1700000001 1700000002\n" +
+			"         0          0   600           0          0     0     0  1000  1000  1000  1000          0          0 1700000003\n",
+			[]msg.Info{
+				{Key: 0, ID: 0, Mode: 0o600, UID: 1000, GID: 1000, CUID: 1000, CGID: 1000, MaxBytes: -1, LastChange: time.Unix(1700000003, 0)},
+				{Key: shm.Key(2120500001), ID: 32769, Mode: 0o622, Bytes: 100, Messages: 2, LastSendPID: 4242, LastRecvPID: 4343, MaxBytes: -1,
+					LastSend: time.Unix(1700000000, 0), LastRecv: time.Unix(1700000001, 0), LastChange: time.Unix(1700000002, 0)},
+			}, ""},
+		{"FewerColumns", "key msqid perms\n5 7 644\n",
+			[]msg.Info{{Key: 5, ID: 7, Mode: 0o644, MaxBytes: -1}}, ""},
+		{"IDAbove32Bits", "key msqid perms\n5 4294967303 644\n", nil, "out of range"},
+		{"NotANumber", "key msqid perms\n5 x 644\n", nil, "not a number"},
+		{"NoIDColumn", "key perms\n5 644\n", nil, "no \"msqid\" column"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := msg.ParseProcMsg(strings.NewReader(tt.table), 2)
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("error %v, want one containing %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Fatalf("got  %+v\nwant %+v", got, tt.want)
+			}
+		})
 	}
 }
