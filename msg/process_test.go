@@ -428,7 +428,8 @@ func TestStaleHandleNeverActsOnAReusedID(t *testing.T) {
 }
 
 // childUsage runs in an IPC namespace of its own, empty at first, so that Usage and
-// List count exactly what it makes.
+// List count exactly what it makes, and so that it may lower MSGMNI (a setting of the
+// namespace) to meet it.
 func childUsage() int {
 	u, err := msg.Usage()
 	if err != nil || u != (msg.UsageInfo{}) {
@@ -456,6 +457,14 @@ func childUsage() int {
 	if err != nil || len(infos) != 2 || infos[0].ID != qs[0].ID() || infos[0].Messages != 2 || infos[0].Bytes != 40 ||
 		infos[1].Messages != 1 || infos[1].Bytes != 20 {
 		return proctest.Fail("List = %+v, %v", infos, err)
+	}
+	// With MSGMNI at the queues there are, a new one fails with an error that names it.
+	if err := os.WriteFile("/proc/sys/kernel/msgmni", []byte("2"), 0); err != nil {
+		return proctest.Fail("%v", err)
+	}
+	_, err = msg.Create(shm.Private, 0o600)
+	if !errors.Is(err, syscall.ENOSPC) || !strings.Contains(err.Error(), "all 2 message queue ids are in use (MSGMNI, sysctl kernel.msgmni)") {
+		return proctest.Fail("Create beyond MSGMNI: %v", err)
 	}
 	proctest.Say("counted")
 	return 0

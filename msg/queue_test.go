@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"strings"
@@ -86,6 +87,18 @@ func TestCreateGetOpen(t *testing.T) {
 	info = mustStat(t, q)
 	if info.Messages != 0 || info.Bytes != 0 || info.LastRecvPID != os.Getpid() || info.LastRecv.IsZero() {
 		t.Fatalf("after two receives: %+v", info)
+	}
+}
+
+func TestString(t *testing.T) {
+	key := freeKey(t)
+	q := newQueue(t, key, 0o600)
+	if got, want := q.String(), fmt.Sprintf("msg queue id %d key %#08x", q.ID(), uint32(key)); got != want {
+		t.Fatalf("String() = %q, want %q", got, want)
+	}
+	var zero *msg.Queue
+	if got := zero.String(); got != "msg queue id -1 key 0x00000000" {
+		t.Fatalf("String() of nil = %q", got)
 	}
 }
 
