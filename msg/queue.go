@@ -20,8 +20,8 @@ import (
 //
 // The kernel gives a removed queue's id to a later one. A handle therefore remembers
 // what the kernel reported of its queue that never changes (its key and its creator's
-// user and group), and before every Send, Recv, Stat, Remove, SetMaxBytes, Chmod and
-// Chown it reads them again (IPC_STAT) and refuses, with an error wrapping
+// user and group), and before every Send, Recv (and their Try forms), Stat, Remove,
+// SetMaxBytes, Chmod and Chown it reads them again (IPC_STAT) and refuses, with an error wrapping
 // fs.ErrNotExist, to act on another queue that now has the id. Two windows remain: a
 // queue removed and its id reused between that check and the call that follows it
 // (microseconds; reuse of an id takes tens of thousands of new queues, or a privileged

@@ -10,9 +10,9 @@ import (
 
 // Info is what the kernel knows of a queue: struct msqid_ds from msgctl(2) IPC_STAT.
 type Info struct {
-	Key  shm.Key // the key, or shm.Private
-	ID   int     // the msqid
-	Mode os.FileMode
+	Key  shm.Key     // the key, or shm.Private
+	ID   int         // the msqid
+	Mode os.FileMode // permission bits (the low 9 bits of msg_perm.mode)
 	// UID and GID are the owner, as changed by Chown; CUID and CGID the creator's,
 	// which never change.
 	UID, GID, CUID, CGID int
