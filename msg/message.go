@@ -115,7 +115,7 @@ func (q *Queue) send(ctx context.Context, op string, typ int64, body []byte, wai
 	defer putBuffer(b)
 	putType(b.b, typ)
 	copy(b.b[longSize:], body)
-	c := call{send: true, id: q.id, b: b.b, size: len(body)}
+	c := call{q: q, send: true, id: q.id, b: b.b, size: len(body)}
 	var err error
 	if wait {
 		_, err = c.wait(ctx)
@@ -209,7 +209,7 @@ func (q *Queue) recv(ctx context.Context, op string, typ int64, buf []byte, opts
 	}
 	for {
 		b := getBuffer(size)
-		c := call{id: q.id, b: b.b, size: size, typ: typ, flag: recvFlags(o)}
+		c := call{q: q, id: q.id, b: b.b, size: size, typ: typ, flag: recvFlags(o)}
 		var n int
 		if wait {
 			n, err = c.wait(ctx)
@@ -279,6 +279,7 @@ func recvFlags(o RecvOption) int {
 // call is one msgsnd or msgrcv, kept in a struct so that waiting for it needs no
 // closure (and no allocation).
 type call struct {
+	q    *Queue // whose identity is checked again before each retry
 	send bool
 	id   int
 	b    []byte // the C long type, then room for size bytes of body
@@ -292,6 +293,13 @@ func (c *call) try(flag int) (int, error) {
 		return 0, msgsnd(c.id, c.b, c.size, c.flag|flag)
 	}
 	return msgrcv(c.id, c.b, c.size, c.typ, c.flag|flag)
+}
+
+// recheck checks, before a retry, that the queue's id still names the handle's queue:
+// it may have been removed and its id reused since the check before the first try.
+func (c *call) recheck() error {
+	var info Info
+	return c.q.current(&info)
 }
 
 // wouldWait reports whether err is what the call answers with IPC_NOWAIT when it

@@ -27,6 +27,10 @@ import (
 //     A call that succeeded before the signal keeps its result: nothing is lost.
 //   - If the program ignores SIGURG (signal.Ignore), the signal would not interrupt the
 //     call: then wait polls with IPC_NOWAIT at growing intervals (50µs to 10ms).
+//
+// Before each retry the handle's identity is checked again, as before the first try:
+// while the call was out of the kernel the queue may have been removed and its id
+// given to another. (While it waits in the kernel it cannot: removal wakes it, EIDRM.)
 func (c *call) wait(ctx context.Context) (int, error) {
 	n, err := c.try(ipcNowait)
 	if !c.wouldWait(err) {
@@ -37,6 +41,9 @@ func (c *call) wait(ctx context.Context) (int, error) {
 			n, err = c.try(0)
 			if err != syscall.EINTR {
 				return n, err
+			}
+			if err := c.recheck(); err != nil {
+				return 0, err
 			}
 		}
 	}
@@ -58,6 +65,9 @@ func (c *call) wait(ctx context.Context) (int, error) {
 		if err := ctx.Err(); err != nil {
 			return 0, err
 		}
+		if err := c.recheck(); err != nil {
+			return 0, err
+		}
 	}
 }
 
@@ -71,6 +81,9 @@ func (c *call) poll(ctx context.Context) (int, error) {
 		case <-ctx.Done():
 			return 0, ctx.Err()
 		case <-t.C:
+		}
+		if err := c.recheck(); err != nil {
+			return 0, err
 		}
 		n, err := c.try(ipcNowait)
 		if !c.wouldWait(err) {
