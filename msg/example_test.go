@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log"
 	"syscall"
+	"time"
 
 	"github.com/go-sysv/shm"
 	"github.com/go-sysv/shm/msg"
@@ -99,4 +100,18 @@ func ExampleQueue_TryRecv() {
 	n, typ, err := q.TryRecv(0, make([]byte, 100))
 	fmt.Println(n, typ, err)
 	// Output: 0 0 <nil>
+}
+
+// A receive gives up when its context ends: here a deadline on an empty queue.
+func ExampleQueue_Recv_deadline() {
+	q, err := msg.Create(shm.Private, 0o600)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer q.Remove()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	defer cancel()
+	_, _, err = q.Recv(ctx, 0, make([]byte, 100))
+	fmt.Println(errors.Is(err, context.DeadlineExceeded))
+	// Output: true
 }
