@@ -18,6 +18,7 @@ import (
 // result holds every measurement of one benchmark.
 type result struct {
 	ns, mbs, allocs []float64
+	other           map[string][]float64 // metrics of b.ReportMetric, by unit
 }
 
 var line = regexp.MustCompile(`^(Benchmark\S+?)(?:-\d+)?\s+\d+\s+(.*)$`)
@@ -53,6 +54,11 @@ func parse(r io.Reader, prefix string, into map[string]*result, cpu *string) err
 				r.mbs = append(r.mbs, v)
 			case "allocs/op":
 				r.allocs = append(r.allocs, v)
+			default:
+				if r.other == nil {
+					r.other = make(map[string][]float64)
+				}
+				r.other[f[i+1]] = append(r.other[f[i+1]], v)
 			}
 		}
 	}
@@ -85,6 +91,10 @@ func (r *report) mbs(name string) float64 {
 }
 func (r *report) allocs(name string) float64 {
 	return r.get(name, func(x *result) []float64 { return x.allocs })
+}
+
+func (r *report) metric(name, unit string) float64 {
+	return r.get(name, func(x *result) []float64 { return x.other[unit] })
 }
 
 func (r *report) get(name string, f func(*result) []float64) float64 {
@@ -140,7 +150,7 @@ func (r *report) write(cpu, cmd string, count int) {
 	r.printf("Measured on this project's machine (2 cores, `%s`, Linux), every figure the median of\n", cpu)
 	r.printf("%d runs, every ratio between two benchmarks of the same run. Reproduce with:\n\n", count)
 	r.printf("```sh\n%s\n```\n\n", cmd)
-	r.printf("which runs `go test -bench` on the root package, `./bench` and (with cgo, tag `cbench`)\n")
+	r.printf("which runs `go test -bench` on the root package, `./bench`, `./msg` and (with cgo, tag `cbench`)\n")
 	r.printf("`./bench/cshm`, then writes this file with `go run ./bench/report`; `bench/out/` keeps the\n")
 	r.printf("raw output and benchstat's summary of it. The machines are shared and noisy: read the\n")
 	r.printf("ratios, not the absolute times.\n\n")
@@ -226,6 +236,26 @@ func (r *report) write(cpu, cmd string, count int) {
 	r.printf("\nTarget shm+spin ≤ 1/5 of the pipe: %.3f, %s.\n\n", spin,
 		r.target("shm+spin round trip at most 1/5 of the pipe", spin, spin <= 0.2, "%.3f of the pipe", reasons["roundtrip"]))
 
+	r.printf("## 5. Message queues against a pipe\n\n")
+	r.printf("Messages streamed to another process, sent here (msg.Queue.Send) and received there\n")
+	r.printf("(Queue.Recv), against the same bytes written to and read from a blocking pipe of 1 MiB\n")
+	r.printf("(F_SETPIPE_SZ), in one run whose rounds alternate between the two.\n\n")
+	r.printf("| message | queue ns/msg | pipe ns/msg | queue / pipe | queue allocs/msg (target 0) |\n| --- | ---: | ---: | ---: | ---: |\n")
+	for _, size := range []string{"64B", "4096B"} {
+		name := "Queue/" + size
+		allocs := r.metric(name, "queue-allocs/msg")
+		r.printf("| %s | %.0f | %.0f | %.2f | %.3f %s |\n", size, r.metric(name, "queue-ns/msg"), r.metric(name, "pipe-ns/msg"),
+			r.metric(name, "queue/pipe"), allocs,
+			r.target("queue at "+size+" with 0 allocs per message", allocs, allocs < 0.01, "%.3f allocs/msg", reasons["queue/allocs"]))
+	}
+	r.printf("\nIn one process, where neither call waits (`./msg`'s BenchmarkSendRecv), Send + Recv against the\n")
+	r.printf("bare msgsnd + msgrcv system calls:\n\n| message | Send + Recv ns | msgsnd + msgrcv ns | ratio | allocs/op |\n| --- | ---: | ---: | ---: | ---: |\n")
+	for _, size := range []string{"64B", "4096B"} {
+		ours, raw := r.ns("SendRecv/"+size+"/msg"), r.ns("SendRecv/"+size+"/raw")
+		r.printf("| %s | %.0f | %.0f | %.2f | %.0f |\n", size, ours, raw, ours/raw, r.allocs("SendRecv/"+size+"/msg"))
+	}
+	r.printf("\n%s\n\n", queueNotes)
+
 	r.printf("## Targets missed\n\n")
 	if len(r.missed) == 0 {
 		r.printf("None in this run.\n")
@@ -262,6 +292,13 @@ var reasons = map[string]string{
 		"(the copy / shm+sem column is at or below 1, because the writer's and the reader's copies run on two cores " +
 		"at once), and the Unix socket, whose two copies are made in the kernel, also runs near memory speed " +
 		"with messages this large. Nothing is left to gain in the wrapper or the ring.",
-	"stream/copy": "",
-	"roundtrip":   "",
+	"stream/copy":  "",
+	"roundtrip":    "",
+	"queue/allocs": "",
 }
+
+// queueNotes explains section 5, written once its figures were read.
+var queueNotes = "Each message costs the queue two system calls more than the pipe's write and read: " +
+	"Send and Recv first check with IPC_STAT that the handle's id still names its queue (see msg.Queue). " +
+	"The queue holds at most MSGMNB bytes (16 KiB by default; raising it needs CAP_SYS_RESOURCE), " +
+	"the pipe 1 MiB, so the sender waits for the receiver more often with the queue."
