@@ -1,0 +1,3 @@
+package ring_test
+
+var children = map[string]func() int{}
