@@ -332,8 +332,17 @@ func TestReaderClosed(t *testing.T) {
 	if err := r.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.Send(context.Background(), []byte("x")); !errors.Is(err, io.ErrClosedPipe) || !errors.Is(err, syscall.EPIPE) {
-		t.Errorf("Send after the reader closed: %v; want io.ErrClosedPipe and EPIPE", err)
+	// Messages wait for the next reader while there is room; then Send fails.
+	for range 3 {
+		if err := w.Send(context.Background(), make([]byte, 300)); err != nil {
+			t.Fatalf("Send with room, after the reader closed: %v", err)
+		}
+	}
+	if err := w.Send(context.Background(), make([]byte, 300)); !errors.Is(err, io.ErrClosedPipe) || !errors.Is(err, syscall.EPIPE) {
+		t.Errorf("Send into a full ring after the reader closed: %v; want io.ErrClosedPipe and EPIPE", err)
+	}
+	if err := w.TrySend(make([]byte, 300)); !errors.Is(err, io.ErrClosedPipe) {
+		t.Errorf("TrySend into a full ring after the reader closed: %v; want io.ErrClosedPipe", err)
 	}
 }
 

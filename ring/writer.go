@@ -87,14 +87,16 @@ func (w *Writer) usable(op string) error {
 // Send copies msg into the ring as one message, waiting for room as long as ctx
 // allows. msg may be as long as the ring's capacity (fs.ErrInvalid beyond); a long
 // message is streamed in pieces as the reader frees room. If ctx ends with part of a
-// message sent, the reader drops that part. Send fails with an error wrapping
-// io.ErrClosedPipe once the reader has closed its end or died.
+// message sent, the reader drops that part. Messages wait in the ring for a reader to
+// come, but a Send that must wait for room while the reader has closed its end, or
+// died, fails with an error wrapping io.ErrClosedPipe.
 func (w *Writer) Send(ctx context.Context, msg []byte) error {
 	return w.send(ctx, "send", msg, true)
 }
 
 // TrySend is Send without waiting: it sends all of msg, or nothing and an error
-// wrapping ErrWouldBlock if the ring has no room for it now.
+// wrapping ErrWouldBlock (or io.ErrClosedPipe, as Send) if the ring has no room for
+// it now.
 func (w *Writer) TrySend(msg []byte) error {
 	return w.send(nil, "trysend", msg, false)
 }
@@ -107,15 +109,15 @@ func (w *Writer) send(ctx context.Context, op string, msg []byte, block bool) er
 		return opError(op, w.rg.ID(), ipcerr.Invalid("a message of %d bytes is longer than the ring's capacity of %d", len(msg), w.capacity))
 	}
 	w.reserve = -1
-	if err := w.readerGone(false); err != nil {
-		return opError(op, w.rg.ID(), err)
-	}
 	rest := uint32(len(msg))
 	if !block && !w.fits(rest) {
 		if err := w.loadHead(); err != nil {
 			return opError(op, w.rg.ID(), err)
 		}
 		if !w.fits(rest) {
+			if err := w.readerGone(); err != nil {
+				return opError(op, w.rg.ID(), err)
+			}
 			return opError(op, w.rg.ID(), errFull())
 		}
 	}
@@ -254,9 +256,9 @@ func (w *Writer) loadHead() error {
 	return nil
 }
 
-// readerGone returns an error if the reader has closed, or (with check) died.
-func (w *Writer) readerGone(check bool) error {
-	st, err := w.peer.state(check)
+// readerGone returns an error if the reader has closed or died.
+func (w *Writer) readerGone() error {
+	st, err := w.peer.state(true)
 	if err != nil {
 		w.err = err
 		return err
@@ -280,7 +282,7 @@ func (w *Writer) wait(ctx context.Context, block bool) error {
 	if w.head != old {
 		return nil
 	}
-	if err := w.readerGone(true); err != nil {
+	if err := w.readerGone(); err != nil {
 		return err
 	}
 	if !block {
@@ -302,9 +304,6 @@ func (w *Writer) Reserve(ctx context.Context, n int) ([]byte, error) {
 		return nil, opError("reserve", w.rg.ID(), ipcerr.Invalid("cannot reserve %d bytes in a ring of %d: at most half of it less 8", n, w.capacity))
 	}
 	w.reserve = -1
-	if err := w.readerGone(false); err != nil {
-		return nil, opError("reserve", w.rg.ID(), err)
-	}
 	for {
 		if w.reset && !w.putReset() {
 			if err := w.wait(ctx, true); err != nil {
