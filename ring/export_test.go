@@ -23,3 +23,6 @@ const (
 	OffReader  = offReader
 	Fragment   = fragment
 )
+
+// Reset lays a new, empty ring over the old one; no end may be open.
+func (rg *Ring) Reset() { initHeader(rg.mem, rg.capacity) }
