@@ -23,8 +23,8 @@ func FuzzRing(f *testing.F) {
 	f.Add([]byte{0, 10, 1, 64, 0, 200, 0, 255, 1, 255, 1, 255})
 	f.Add([]byte{3, 40, 20, 4, 1, 0, 5, 5, 100, 1, 255})
 	f.Add([]byte{0, 255, 0, 255, 0, 255, 0, 255, 1, 255, 1, 255, 1, 255})
-	f.Add([]byte{0, 30, 2, 0, 2, 0, 1, 0, 0, 1, 255})        // tail corrupted
-	f.Add([]byte{0, 30, 2, 0, 8, 1, 0, 0, 128, 1, 255})      // length corrupted
+	f.Add([]byte{0, 30, 2, 0, 2, 0, 1, 0, 0, 1, 255})         // tail corrupted
+	f.Add([]byte{0, 30, 2, 0, 8, 1, 0, 0, 128, 1, 255})       // length corrupted
 	f.Add([]byte{0, 30, 2, 1, 196, 3, 0, 0, 0, 1, 255, 0, 1}) // writer record corrupted
 	rg := newRing(f, ring.MinCapacity)
 	if err := rg.Remove(); err != nil { // now, so that a fuzz worker killed leaves nothing
