@@ -23,9 +23,12 @@ func FuzzRing(f *testing.F) {
 	f.Add([]byte{0, 10, 1, 64, 0, 200, 0, 255, 1, 255, 1, 255})
 	f.Add([]byte{3, 40, 20, 4, 1, 0, 5, 5, 100, 1, 255})
 	f.Add([]byte{0, 255, 0, 255, 0, 255, 0, 255, 1, 255, 1, 255, 1, 255})
-	f.Add([]byte{0, 30, 2, 0, 2, 0, 1, 0, 0, 1, 255})         // tail corrupted
-	f.Add([]byte{0, 30, 2, 0, 8, 1, 0, 0, 128, 1, 255})       // length corrupted
-	f.Add([]byte{0, 30, 2, 1, 196, 3, 0, 0, 0, 1, 255, 0, 1}) // writer record corrupted
+	// A corruption is 2, the offset's two bytes, and the value's top and bottom bytes.
+	f.Add([]byte{0, 30, 2, 0, 128, 0, 77, 1, 255})  // the tail
+	f.Add([]byte{0, 30, 2, 2, 8, 0, 200, 1, 255})   // the first message's length
+	f.Add([]byte{0, 30, 2, 2, 12, 128, 16, 1, 255}) // its length from here, as a continuation
+	f.Add([]byte{0, 30, 2, 1, 196, 0, 3, 1, 255})   // the writer's state
+	f.Add([]byte{0, 30, 2, 1, 0, 0, 8, 0, 30, 255}) // the head
 	rg := newRing(f, ring.MinCapacity)
 	if err := rg.Remove(); err != nil { // now, so that a fuzz worker killed leaves nothing
 		f.Fatal(err)
