@@ -3,10 +3,12 @@ package ring_test
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strconv"
 	"syscall"
 	"testing"
@@ -345,4 +347,25 @@ func TestClaimHeldElsewhere(t *testing.T) {
 			w.Close()
 		}
 	}
+}
+
+// A record whose start time is not its pid's (the pid was given to a new process) has
+// no live holder: the end can be claimed.
+func TestReusedPID(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("start times are read from /proc")
+	}
+	rg := newRing(t, 1<<10)
+	c := proctest.Start(t, "hold", ringEnv(rg, "RING_END=writer")...)
+	c.Expect("held")
+	if _, err := rg.Writer(); !errors.Is(err, syscall.EBUSY) {
+		t.Fatalf("Writer with a live holder: %v; want EBUSY", err)
+	}
+	lo := rg.Mem()[ring.OffWriter+8:]
+	binary.LittleEndian.PutUint32(lo, binary.LittleEndian.Uint32(lo)+1)
+	w, err := rg.Writer()
+	if err != nil {
+		t.Fatalf("Writer over a holder whose pid names another process now: %v", err)
+	}
+	w.Close()
 }

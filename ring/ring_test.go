@@ -462,7 +462,10 @@ func TestCorrupt(t *testing.T) {
 		{"tail far ahead", func(m []byte) { le.PutUint32(m[ring.OffTail:], 1<<20) }, false},
 		{"tail unaligned", func(m []byte) { le.PutUint32(m[ring.OffTail:], le.Uint32(m[ring.OffTail:])+3) }, false},
 		{"length beyond the ring", func(m []byte) { le.PutUint32(m[ring.HeaderSize+8:], 1<<30) }, false},
-		{"length beyond what was written", func(m []byte) { le.PutUint32(m[ring.HeaderSize+8:], 200) }, false},
+		{"length beyond what was written", func(m []byte) {
+			le.PutUint32(m[ring.HeaderSize+8:], 200)
+			le.PutUint32(m[ring.HeaderSize+12:], 200)
+		}, false},
 		{"message length below frame", func(m []byte) { le.PutUint32(m[ring.HeaderSize+12:], 2) }, false},
 		{"continuation without start", func(m []byte) { le.PutUint32(m[ring.HeaderSize+12:], 1<<31|16) }, false},
 		{"wrap marker mid-ring", func(m []byte) { le.PutUint32(m[ring.HeaderSize+8:], 0xffffffff) }, false},
@@ -497,7 +500,7 @@ func TestCorrupt(t *testing.T) {
 		rg := newRing(t, 1<<10)
 		w, _ := ends(t, rg)
 		le.PutUint32(rg.Mem()[ring.OffHead:], 1<<20)
-		for w.TrySend(make([]byte, 100)) == nil {
+		for i := 0; i < 10 && w.TrySend(make([]byte, 100)) == nil; i++ { // 1 KiB holds 9
 		}
 		if err := w.Send(context.Background(), make([]byte, 100)); !errors.Is(err, fs.ErrInvalid) {
 			t.Fatalf("Send: %v; want fs.ErrInvalid", err)
@@ -515,4 +518,25 @@ func freeKey(t testing.TB) shm.Key {
 	}
 	t.Fatal("no free key found")
 	return 0
+}
+
+// The writer clears the flag of a reader asleep on an empty ring when it sends: the
+// wake-up is not left to the sleeper's periodic check.
+func TestSendWakesSleeper(t *testing.T) {
+	rg := newRing(t, 1<<10)
+	w, r := ends(t, rg)
+	for i := range 20 {
+		done := make(chan error, 1)
+		go func() { _, err := r.Recv(context.Background(), make([]byte, 8)); done <- err }()
+		proctest.Poll(t, "the reader to sleep", rg.ReaderAsleep)
+		if err := w.Send(context.Background(), []byte("wake")); err != nil {
+			t.Fatal(err)
+		}
+		if rg.ReaderAsleep() {
+			t.Fatalf("round %d: the reader's wait flag is still set after Send", i)
+		}
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
 }
