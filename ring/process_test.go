@@ -369,3 +369,38 @@ func TestReusedPID(t *testing.T) {
 	}
 	w.Close()
 }
+
+// A writer killed in the middle of a message and replaced before the reader noticed:
+// the reader drops the dead writer's pieces and gets the new writer's message.
+func TestWriterReplacedMidMessage(t *testing.T) {
+	rg := newRing(t, 64<<10)
+	c := proctest.Start(t, "stall", ringEnv(rg)...)
+	c.Expect("stalling")
+	proctest.Poll(t, "the writer to stop in the middle of a message", rg.WriterAsleep)
+	c.Signal(syscall.SIGKILL)
+	c.Wait()
+	w, err := rg.Writer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), proctest.Deadline)
+	defer cancel()
+	sent := make(chan error, 1)
+	go func() { sent <- w.Send(ctx, []byte("after")) }() // waits for room
+
+	r, err := rg.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	buf := make([]byte, rg.Capacity())
+	for _, want := range []string{"whole", "after"} {
+		if n, err := r.Recv(ctx, buf); err != nil || string(buf[:n]) != want {
+			t.Fatalf("Recv = %d bytes %.10q, %v; want %q", n, buf[:n], err, want)
+		}
+	}
+	if err := <-sent; err != nil {
+		t.Fatal(err)
+	}
+}
