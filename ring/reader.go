@@ -30,6 +30,7 @@ type Reader struct {
 	peekLen uint32 // the peeked message's length
 	err     error  // a corrupt ring: every later call fails with it
 	closed  bool
+	spin    bool // wait by spinning first
 	peer    peer
 }
 
@@ -55,7 +56,7 @@ func (rg *Ring) Reader() (*Reader, error) {
 	}
 	return &Reader{
 		rg: rg, data: rg.data, capacity: rg.capacity, mask: rg.capacity - 1,
-		head: head, tail: tail, resync: true, peer: peer{words: rg.writer},
+		head: head, tail: tail, resync: true, spin: maySpin(), peer: peer{words: rg.writer},
 	}, nil
 }
 
@@ -265,6 +266,9 @@ func (r *Reader) loadTail() error {
 // wait waits for the writer to send more, on an empty ring; it returns io.EOF if the
 // writer has closed, and an error if it died.
 func (r *Reader) wait(ctx context.Context, block bool) error {
+	if block && r.spin && spin(r.rg.tail, le(r.tail)) {
+		return nil
+	}
 	st, err := r.peer.state(true)
 	if err != nil {
 		return r.fail(err)

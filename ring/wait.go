@@ -13,7 +13,8 @@ import (
 const spinLoads = 1 << 12
 
 // maySpin reports whether spinning can help: only with another CPU to run the process
-// that will change the counter. With one, spinning only delays it.
+// that will change the counter. With one, spinning only delays it. A Writer or Reader
+// asks once, when it is made: GOMAXPROCS takes a lock.
 func maySpin() bool { return runtime.NumCPU() > 1 && runtime.GOMAXPROCS(0) > 1 }
 
 // notify wakes the other side if it sleeps waiting for counter, which now holds value
@@ -36,19 +37,23 @@ func notify(counter, flag *atomic.Uint32, value uint32) {
 	}
 }
 
-// await waits, spinning then sleeping, until counter no longer holds raw (its value as
-// stored), ctx is done, or about checkEvery has passed; it returns early at times,
-// so callers look again at what they wait for. A sleeper first sets flag to the value
-// it waits on and reads the counter again: a notifier that changed the counter before
-// the flag was set is seen by that read; one that changed it after sees the flag.
-func await(ctx context.Context, counter, flag *atomic.Uint32, raw uint32) error {
-	if maySpin() {
-		for range spinLoads {
-			if counter.Load() != raw {
-				return nil
-			}
+// spin reads counter until it no longer holds raw (its value as stored), for a few
+// microseconds at most, and reports whether it changed.
+func spin(counter *atomic.Uint32, raw uint32) bool {
+	for range spinLoads {
+		if counter.Load() != raw {
+			return true
 		}
 	}
+	return false
+}
+
+// await sleeps until counter no longer holds raw (its value as stored), ctx is done,
+// or about checkEvery has passed; it returns early at times, so callers look again at
+// what they wait for. A sleeper first sets flag to the value it waits on and reads the
+// counter again: a notifier that changed the counter before the flag was set is seen
+// by that read; one that changed it after sees the flag.
+func await(ctx context.Context, counter, flag *atomic.Uint32, raw uint32) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}

@@ -27,6 +27,7 @@ type Writer struct {
 	reserve int    // payload bytes reserved by Reserve, or -1
 	err     error  // a corrupt ring: every later call fails with it
 	closed  bool
+	spin    bool // wait by spinning first
 	peer    peer
 }
 
@@ -53,7 +54,7 @@ func (rg *Ring) Writer() (*Writer, error) {
 	return &Writer{
 		rg: rg, data: rg.data, capacity: rg.capacity, mask: rg.capacity - 1,
 		frag: min(fragment, rg.capacity/4), tail: tail, head: head, reset: true, reserve: -1,
-		peer: peer{words: rg.reader},
+		spin: maySpin(), peer: peer{words: rg.reader},
 	}, nil
 }
 
@@ -280,6 +281,9 @@ func (w *Writer) wait(ctx context.Context, block bool) error {
 		return err
 	}
 	if w.head != old {
+		return nil
+	}
+	if block && w.spin && spin(w.rg.head, le(old)) {
 		return nil
 	}
 	if err := w.readerGone(); err != nil {
