@@ -31,6 +31,7 @@ type Reader struct {
 	err     error  // a corrupt ring: every later call fails with it
 	closed  bool
 	spin    bool // wait by spinning first
+	idle    bool // the last wait slept to its end: the writer is not busy, do not spin
 	peer    peer
 }
 
@@ -266,7 +267,7 @@ func (r *Reader) loadTail() error {
 // wait waits for the writer to send more, on an empty ring; it returns io.EOF if the
 // writer has closed, and an error if it died.
 func (r *Reader) wait(ctx context.Context, block bool) error {
-	if block && r.spin && spin(r.rg.tail, le(r.tail)) {
+	if block && r.spin && !r.idle && spin(r.rg.tail, le(r.tail)) {
 		return nil
 	}
 	st, err := r.peer.state(true)
@@ -288,7 +289,9 @@ func (r *Reader) wait(ctx context.Context, block bool) error {
 	if !block {
 		return errEmpty()
 	}
-	return await(ctx, r.rg.tail, r.rg.tailWait, le(r.tail))
+	moved, err := await(ctx, r.rg.tail, r.rg.tailWait, le(r.tail))
+	r.idle = !moved
+	return err
 }
 
 // sameBuffer reports whether a and b are the same slice of the same array.

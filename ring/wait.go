@@ -49,19 +49,19 @@ func spin(counter *atomic.Uint32, raw uint32) bool {
 }
 
 // await sleeps until counter no longer holds raw (its value as stored), ctx is done,
-// or about checkEvery has passed; it returns early at times, so callers look again at
-// what they wait for. A sleeper first sets flag to the value it waits on and reads the
+// or about checkEvery has passed, and reports whether the counter moved; it returns
+// early at times, so callers look again at what they wait for. A sleeper first sets flag to the value it waits on and reads the
 // counter again: a notifier that changed the counter before the flag was set is seen
 // by that read; one that changed it after sees the flag.
-func await(ctx context.Context, counter, flag *atomic.Uint32, raw uint32) error {
+func await(ctx context.Context, counter, flag *atomic.Uint32, raw uint32) (moved bool, err error) {
 	if err := ctx.Err(); err != nil {
-		return err
+		return false, err
 	}
 	d := checkEvery
 	if dl, ok := ctx.Deadline(); ok {
 		left := time.Until(dl)
 		if left <= 0 {
-			return context.DeadlineExceeded
+			return false, context.DeadlineExceeded
 		}
 		d = min(d, left)
 	}
@@ -69,7 +69,7 @@ func await(ctx context.Context, counter, flag *atomic.Uint32, raw uint32) error 
 	flag.Store(tag)
 	if counter.Load() != raw {
 		flag.CompareAndSwap(tag, 0)
-		return nil
+		return true, nil
 	}
 	var stop func() bool
 	if ctx.Done() != nil {
@@ -81,7 +81,7 @@ func await(ctx context.Context, counter, flag *atomic.Uint32, raw uint32) error 
 	}
 	flag.CompareAndSwap(tag, 0)
 	if counter.Load() != raw {
-		return nil
+		return true, nil
 	}
-	return ctx.Err()
+	return false, ctx.Err()
 }

@@ -28,6 +28,7 @@ type Writer struct {
 	err     error  // a corrupt ring: every later call fails with it
 	closed  bool
 	spin    bool // wait by spinning first
+	idle    bool // the last wait slept to its end: the reader is not busy, do not spin
 	peer    peer
 }
 
@@ -283,7 +284,7 @@ func (w *Writer) wait(ctx context.Context, block bool) error {
 	if w.head != old {
 		return nil
 	}
-	if block && w.spin && spin(w.rg.head, le(old)) {
+	if block && w.spin && !w.idle && spin(w.rg.head, le(old)) {
 		return nil
 	}
 	if err := w.readerGone(); err != nil {
@@ -292,7 +293,9 @@ func (w *Writer) wait(ctx context.Context, block bool) error {
 	if !block {
 		return errFull()
 	}
-	return await(ctx, w.rg.head, w.rg.headWait, le(old))
+	moved, err := await(ctx, w.rg.head, w.rg.headWait, le(old))
+	w.idle = !moved
+	return err
 }
 
 // Reserve returns n bytes of the ring for the next message, waiting for room as long
