@@ -106,7 +106,7 @@ func (r *Reader) Recv(ctx context.Context, buf []byte) (int, error) {
 // message sent in pieces it takes what has come, and the next call continues it when
 // given the same buf, as after Recv.
 func (r *Reader) TryRecv(buf []byte) (int, error) {
-	return r.recv(nil, "tryrecv", buf, false)
+	return r.recv(context.Background(), "tryrecv", buf, false) // never waits
 }
 
 func (r *Reader) recv(ctx context.Context, op string, buf []byte, block bool) (int, error) {

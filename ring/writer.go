@@ -100,7 +100,7 @@ func (w *Writer) Send(ctx context.Context, msg []byte) error {
 // wrapping ErrWouldBlock (or io.ErrClosedPipe, as Send) if the ring has no room for
 // it now.
 func (w *Writer) TrySend(msg []byte) error {
-	return w.send(nil, "trysend", msg, false)
+	return w.send(context.Background(), "trysend", msg, false) // never waits
 }
 
 func (w *Writer) send(ctx context.Context, op string, msg []byte, block bool) error {
