@@ -104,9 +104,25 @@ type spinWords struct {
 
 // A variant is one way of moving messages, with a child process at the other end.
 type variant struct {
-	name  string
-	conn  conn
-	child *proctest.Child
+	name   string
+	conn   conn
+	child  *proctest.Child
+	legacy bool // the child is childPeer, whose stream command takes no size
+}
+
+// startSemVariant starts the semaphore-handed slot ring of BenchmarkStream (shm+sem),
+// for messages of size bytes.
+func startSemVariant(b *testing.B, size int) *variant {
+	l, c := startPeer(b, shmSem, size)
+	b.Cleanup(func() { c.Send(""); c.Wait() })
+	return &variant{name: shmSem, conn: l, child: c, legacy: true}
+}
+
+func (v *variant) stream(size, n int) string {
+	if v.legacy {
+		return fmt.Sprintf("stream %d", n)
+	}
+	return fmt.Sprintf("stream %d %d", size, n)
 }
 
 // startVariant makes the link of kind and starts its child. gomaxprocs, if not 0, is
@@ -390,8 +406,8 @@ func idleCPUs(d time.Duration) float64 {
 // measures the one-copy limit: copying each message once into a 4 MiB buffer, in
 // one process.
 func BenchmarkRingStream(b *testing.B) {
-	report("| message | ring GB/s | msgs/s | allocs/msg | pipe GB/s | unix GB/s | one copy GB/s | ring/pipe | ring/unix | ring/one copy |")
-	report("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+	report("| message | ring GB/s | msgs/s | allocs/msg | pipe GB/s | unix GB/s | shm+sem GB/s | one copy GB/s | ring/pipe | ring/unix | ring/shm+sem | ring/one copy |")
+	report("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 	for _, size := range []int{64, 4 << 10, 64 << 10, 1 << 20} {
 		b.Run(sizeName(size), func(b *testing.B) {
 			total := 256 << 20
@@ -399,8 +415,8 @@ func BenchmarkRingStream(b *testing.B) {
 				total = 16 << 20
 			}
 			count := total / size
-			variants := []*variant{startVariant(b, "ring", 0), startVariant(b, "pipe", 0), startVariant(b, "unix", 0)}
-			names := []string{"ring", "pipe", "unix", "copy"}
+			variants := []*variant{startVariant(b, "ring", 0), startVariant(b, "pipe", 0), startVariant(b, "unix", 0), startSemVariant(b, size)}
+			names := []string{"ring", "pipe", "unix", shmSem, "copy"}
 			secs := map[string][]float64{}
 			var allocs []float64
 			msg := make([]byte, size)
@@ -425,7 +441,7 @@ func BenchmarkRingStream(b *testing.B) {
 					var m0, m1 runtime.MemStats
 					runtime.ReadMemStats(&m0)
 					start := time.Now()
-					v.child.Send(fmt.Sprintf("stream %d %d", size, count))
+					v.child.Send(v.stream(size, count))
 					for i := range count {
 						msg[0] = byte(i)
 						if err := v.conn.send(msg); err != nil {
@@ -441,14 +457,15 @@ func BenchmarkRingStream(b *testing.B) {
 				}
 			}
 			gbs := func(name string) float64 { return float64(total) / median(secs[name]) / 1e9 }
-			ringGB, pipeGB, unixGB, copyGB := gbs("ring"), gbs("pipe"), gbs("unix"), gbs("copy")
+			ringGB, pipeGB, unixGB, semGB, copyGB := gbs("ring"), gbs("pipe"), gbs("unix"), gbs(shmSem), gbs("copy")
 			b.ReportMetric(ringGB, "ring-GB/s")
 			b.ReportMetric(pipeGB, "pipe-GB/s")
 			b.ReportMetric(unixGB, "unix-GB/s")
 			b.ReportMetric(copyGB, "copy-GB/s")
+			b.ReportMetric(semGB, "shmsem-GB/s")
 			b.ReportMetric(median(allocs), "ring-allocs/msg")
-			report("| %s | %.2f | %.3g | %.4f | %.2f | %.2f | %.2f | %.1fx | %.1fx | %.2f |", sizeName(size), ringGB,
-				float64(count)/median(secs["ring"]), median(allocs), pipeGB, unixGB, copyGB, ringGB/pipeGB, ringGB/unixGB, ringGB/copyGB)
+			report("| %s | %.2f | %.3g | %.4f | %.2f | %.2f | %.2f | %.2f | %.1fx | %.1fx | %.1fx | %.2f |", sizeName(size), ringGB,
+				float64(count)/median(secs["ring"]), median(allocs), pipeGB, unixGB, semGB, copyGB, ringGB/pipeGB, ringGB/unixGB, ringGB/semGB, ringGB/copyGB)
 		})
 	}
 }
@@ -487,6 +504,7 @@ func roundTrips(b *testing.B, variants []*variant, n int, parentProcs map[string
 			}
 			v.child.Expect("done")
 			ns[v.name] = append(ns[v.name], float64(time.Since(start).Nanoseconds())/float64(n))
+			b.Logf("round %d %s: %.0f ns", round, v.name, ns[v.name][len(ns[v.name])-1])
 			runtime.GOMAXPROCS(procs)
 		}
 	}
@@ -505,7 +523,7 @@ func roundTrips(b *testing.B, variants []*variant, n int, parentProcs map[string
 func BenchmarkRingRoundTrip(b *testing.B) {
 	idle := idleCPUs(200 * time.Millisecond)
 	active := roundTrips(b, []*variant{startVariant(b, "ring", 0), startVariant(b, "spin", 0),
-		startVariant(b, "pipe", 0), startVariant(b, "unix", 0)}, 100000, nil)
+		startVariant(b, "pipe", 0), startVariant(b, "unix", 0), startSemVariant(b, 64)}, 100000, nil)
 	asleepRing := startVariant(b, "ring", 1)
 	asleepRing.name = "ring-asleep"
 	asleep := roundTrips(b, []*variant{asleepRing, startVariant(b, "pipe", 1)}, 20000, map[string]int{"ring-asleep": 1, "pipe": 1})
@@ -534,6 +552,7 @@ func BenchmarkRingRoundTrip(b *testing.B) {
 	report("| both active (%.1f idle CPUs before) | %.0f | bare spin ping-pong | %.0f | %.2f | ≤ 1.5 |", idle, active["ring"], active["spin"], active["ring"]/active["spin"])
 	report("| both active | %.0f | blocking pipe | %.0f | %.3f | |", active["ring"], active["pipe"], active["ring"]/active["pipe"])
 	report("| both active | %.0f | Unix socket | %.0f | %.3f | |", active["ring"], active["unix"], active["ring"]/active["unix"])
+	report("| both active | %.0f | shm+sem (slots handed over by semop) | %.0f | %.3f | |", active["ring"], active[shmSem], active["ring"]/active[shmSem])
 	report("| asleep in futex (GOMAXPROCS=1 both sides) | %.0f | blocking pipe, GOMAXPROCS=1 | %.0f | %.2f | ≤ 1 |", asleep["ring-asleep"], asleep["pipe"], asleep["ring-asleep"]/asleep["pipe"])
 	report("| %d CPU hogs running | %.0f | blocking pipe | %.0f | %.2f (pipe/ring %.1fx) | pipe/ring ≥ 3 |", len(hogs), hogged["ring"], hogged["pipe"], hogged["ring"]/hogged["pipe"], hogged["pipe"]/hogged["ring"])
 }

@@ -30,7 +30,7 @@ type Reader struct {
 	peekLen uint32 // the peeked message's length
 	err     error  // a corrupt ring: every later call fails with it
 	closed  bool
-	spin    bool // wait by spinning first
+	spin    spinner
 	idle    bool // the last wait slept to its end: the writer is not busy, do not spin
 	peer    peer
 }
@@ -57,7 +57,7 @@ func (rg *Ring) Reader() (*Reader, error) {
 	}
 	return &Reader{
 		rg: rg, data: rg.data, capacity: rg.capacity, mask: rg.capacity - 1,
-		head: head, tail: tail, resync: true, spin: maySpin(), peer: peer{words: rg.writer},
+		head: head, tail: tail, resync: true, spin: newSpinner(), peer: peer{words: rg.writer},
 	}, nil
 }
 
@@ -267,7 +267,7 @@ func (r *Reader) loadTail() error {
 // wait waits for the writer to send more, on an empty ring; it returns io.EOF if the
 // writer has closed, and an error if it died.
 func (r *Reader) wait(ctx context.Context, block bool) error {
-	if block && r.spin && !r.idle && spin(r.rg.tail, le(r.tail)) {
+	if block && !r.idle && r.spin.spin(r.rg.tail, le(r.tail)) {
 		return nil
 	}
 	st, err := r.peer.state(true)

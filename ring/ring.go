@@ -43,10 +43,11 @@
 // # Waiting
 //
 // A side that must wait (the ring is full, or empty) first reads the counter it waits
-// on a few thousand times, a few microseconds, when another CPU can run the other side
-// (never with GOMAXPROCS or the machine at one CPU); then it sleeps in FUTEX_WAIT on
-// the counter word, shared between processes, after setting a wait flag that names the
-// counter value it sleeps on. The other side, after moving its counter, wakes it only
+// on for up to 20 µs, when another CPU can run the other side (never with GOMAXPROCS
+// or the machine at one CPU), and for less, down to not at all, while such spins keep
+// failing, as they do when other processes keep every CPU busy; then it sleeps in
+// FUTEX_WAIT on the counter word, shared between processes, after setting a wait flag
+// that names the counter value it sleeps on. The other side, after moving its counter, wakes it only
 // if that flag names an older value, so each sleep costs at most one FUTEX_WAKE and no
 // wake-up is lost. A sleeper uses no CPU but for a check of its peer every 20 ms.
 // Every blocking call returns when its context is done. On systems without futex

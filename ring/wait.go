@@ -7,10 +7,63 @@ import (
 	"time"
 )
 
-// spinLoads is how many times a waiting end reads the counter before it sleeps, when
-// it may spin at all: about 2 to 10 µs, longer than the other side takes to publish
-// the next message while it is active, far shorter than a time slice.
-const spinLoads = 1 << 12
+// spinTime bounds how long a waiting end reads the counter before it sleeps, when it
+// may spin at all. It must outlast a futex wake-up: when it was shorter (about 1 µs),
+// a sleeper's wake-up took long enough for the other side to give up spinning and
+// sleep too, and a 64-byte round trip cost two wake-ups, about 8 µs instead of
+// under 1.
+const spinTime = 20 * time.Microsecond
+
+// spinner spins for as long as spinning has been paying: after three spins in a row
+// end without the counter moving it halves its budget each time one does, and a
+// spin that succeeds restores it. (Halving at every failure was too quick: the other
+// process is preempted now and then even with a CPU to spare, and one side then went
+// to sleep before each message for a while, which cost a wake-up each time.)
+// With every CPU busy (other processes hogging them), a spin only keeps the other side
+// off the CPU it needs, and the budget falls to nothing; then one wait in 64 tries a
+// short spin, to notice when CPUs are free again.
+type spinner struct {
+	on     bool // spinning can help: more than one CPU and GOMAXPROCS
+	budget time.Duration
+	waits  uint8
+	fails  uint8 // spins that failed in a row
+}
+
+func newSpinner() spinner { return spinner{on: maySpin(), budget: spinTime} }
+
+// spin reads counter until it no longer holds raw (its value as stored), for the
+// spinner's budget at most, and reports whether it changed.
+func (s *spinner) spin(counter *atomic.Uint32, raw uint32) bool {
+	if !s.on {
+		return false
+	}
+	d := s.budget
+	if s.waits++; d == 0 {
+		if s.waits%64 != 0 {
+			return false
+		}
+		d = spinTime / 4
+	}
+	var start time.Time
+	for i := 1; ; i++ {
+		if counter.Load() != raw {
+			s.budget, s.fails = spinTime, 0
+			return true
+		}
+		if i%1024 == 0 { // the clock costs as much as a few hundred loads
+			if start.IsZero() {
+				start = time.Now()
+			} else if time.Since(start) > d {
+				if s.fails++; s.fails >= 3 {
+					if s.budget /= 2; s.budget < time.Microsecond {
+						s.budget = 0
+					}
+				}
+				return false
+			}
+		}
+	}
+}
 
 // maySpin reports whether spinning can help: only with another CPU to run the process
 // that will change the counter. With one, spinning only delays it. A Writer or Reader
@@ -35,17 +88,6 @@ func notify(counter, flag *atomic.Uint32, value uint32) {
 	if flag.CompareAndSwap(f, 0) {
 		wake(counter)
 	}
-}
-
-// spin reads counter until it no longer holds raw (its value as stored), for a few
-// microseconds at most, and reports whether it changed.
-func spin(counter *atomic.Uint32, raw uint32) bool {
-	for range spinLoads {
-		if counter.Load() != raw {
-			return true
-		}
-	}
-	return false
 }
 
 // await sleeps until counter no longer holds raw (its value as stored), ctx is done,

@@ -27,7 +27,7 @@ type Writer struct {
 	reserve int    // payload bytes reserved by Reserve, or -1
 	err     error  // a corrupt ring: every later call fails with it
 	closed  bool
-	spin    bool // wait by spinning first
+	spin    spinner
 	idle    bool // the last wait slept to its end: the reader is not busy, do not spin
 	peer    peer
 }
@@ -55,7 +55,7 @@ func (rg *Ring) Writer() (*Writer, error) {
 	return &Writer{
 		rg: rg, data: rg.data, capacity: rg.capacity, mask: rg.capacity - 1,
 		frag: min(fragment, rg.capacity/4), tail: tail, head: head, reset: true, reserve: -1,
-		spin: maySpin(), peer: peer{words: rg.reader},
+		spin: newSpinner(), peer: peer{words: rg.reader},
 	}, nil
 }
 
@@ -284,7 +284,7 @@ func (w *Writer) wait(ctx context.Context, block bool) error {
 	if w.head != old {
 		return nil
 	}
-	if block && w.spin && !w.idle && spin(w.rg.head, le(old)) {
+	if block && !w.idle && w.spin.spin(w.rg.head, le(old)) {
 		return nil
 	}
 	if err := w.readerGone(); err != nil {
