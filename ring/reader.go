@@ -31,6 +31,7 @@ type Reader struct {
 	err     error  // a corrupt ring: every later call fails with it
 	closed  bool
 	spin    spinner
+	sleeper sleeper
 	idle    bool // the last wait slept to its end: the writer is not busy, do not spin
 	peer    peer
 }
@@ -58,6 +59,7 @@ func (rg *Ring) Reader() (*Reader, error) {
 	return &Reader{
 		rg: rg, data: rg.data, capacity: rg.capacity, mask: rg.capacity - 1,
 		head: head, tail: tail, resync: true, spin: newSpinner(), peer: peer{words: rg.writer},
+		sleeper: sleeper{counter: rg.tail, flag: rg.tailWait},
 	}, nil
 }
 
@@ -72,6 +74,7 @@ func (r *Reader) Close() error {
 	r.rg.reader.release()
 	wake(r.rg.head) // a writer asleep on a full ring looks again and finds it closed
 	r.peer.w.close()
+	r.sleeper.close()
 	r.rg.closeEnd()
 	return nil
 }
@@ -289,7 +292,7 @@ func (r *Reader) wait(ctx context.Context, block bool) error {
 	if !block {
 		return errEmpty()
 	}
-	moved, err := await(ctx, r.rg.tail, r.rg.tailWait, le(r.tail))
+	moved, err := r.sleeper.await(ctx, le(r.tail))
 	r.idle = !moved
 	return err
 }

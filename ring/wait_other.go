@@ -7,6 +7,9 @@ import (
 	"time"
 )
 
+// alarmed says that wake reaches no sleeper here: sleeps need their own timeout.
+const alarmed = false
+
 // sleep polls the word with growing pauses, from 20 µs to 1 ms, until it no longer
 // holds raw or d passes: without futex(2) there is no way to sleep on a word that
 // another process changes. A waiting end therefore wakes up to a thousand times a

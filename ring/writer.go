@@ -28,6 +28,7 @@ type Writer struct {
 	err     error  // a corrupt ring: every later call fails with it
 	closed  bool
 	spin    spinner
+	sleeper sleeper
 	idle    bool // the last wait slept to its end: the reader is not busy, do not spin
 	peer    peer
 }
@@ -56,6 +57,7 @@ func (rg *Ring) Writer() (*Writer, error) {
 		rg: rg, data: rg.data, capacity: rg.capacity, mask: rg.capacity - 1,
 		frag: min(fragment, rg.capacity/4), tail: tail, head: head, reset: true, reserve: -1,
 		spin: newSpinner(), peer: peer{words: rg.reader},
+		sleeper: sleeper{counter: rg.head, flag: rg.headWait},
 	}, nil
 }
 
@@ -70,6 +72,7 @@ func (w *Writer) Close() error {
 	w.rg.writer.release()
 	wake(w.rg.tail) // a reader asleep on an empty ring looks again and finds it closed
 	w.peer.w.close()
+	w.sleeper.close()
 	w.rg.closeEnd()
 	return nil
 }
@@ -293,7 +296,7 @@ func (w *Writer) wait(ctx context.Context, block bool) error {
 	if !block {
 		return errFull()
 	}
-	moved, err := await(ctx, w.rg.head, w.rg.headWait, le(old))
+	moved, err := w.sleeper.await(ctx, le(old))
 	w.idle = !moved
 	return err
 }
