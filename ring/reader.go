@@ -292,7 +292,7 @@ func (r *Reader) wait(ctx context.Context, block bool) error {
 	if !block {
 		return errEmpty()
 	}
-	moved, err := r.sleeper.await(ctx, le(r.tail))
+	moved, err := r.sleeper.await(ctx, le(r.tail), r.idle)
 	r.idle = !moved
 	return err
 }

@@ -296,7 +296,7 @@ func (w *Writer) wait(ctx context.Context, block bool) error {
 	if !block {
 		return errFull()
 	}
-	moved, err := w.sleeper.await(ctx, le(old))
+	moved, err := w.sleeper.await(ctx, le(old), w.idle)
 	w.idle = !moved
 	return err
 }
