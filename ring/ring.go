@@ -35,7 +35,8 @@
 // as long as the ring's capacity; longer ones are an error wrapping fs.ErrInvalid.
 // Send streams a message longer than 64 KiB (or a quarter of the capacity) in pieces,
 // which the reader copies out while the writer writes the next: a message does not
-// have to fit in the free space at once, and neither copy leaves the CPU's cache.
+// have to fit in the free space at once, and the pieces in flight can stay in the
+// CPUs' caches.
 // [Writer.Reserve] and [Writer.Commit] let a producer build a message in the ring
 // itself, and [Reader.Peek] and [Reader.Release] let a consumer use it there, for
 // messages of up to half the capacity. TrySend and TryRecv never wait.
@@ -59,14 +60,15 @@
 // Writer closed gets io.EOF once it has read every message; a Reader whose writer died
 // without closing, even by SIGKILL in the middle of a message, reads every message the
 // writer finished, never part of one, and then gets an error wrapping
-// io.ErrUnexpectedEOF (and syscall.EOWNERDEAD) within about 40 ms. A Writer whose
-// reader closed or died gets an error wrapping io.ErrClosedPipe (and EPIPE). On Linux
-// the check is a pidfd (pidfd_open(2)), which polls readable when the process exits,
-// opened and then checked against the start time recorded, so that a pid the kernel
-// has given to a new process is not taken for the old one; elsewhere it is kill(pid,
-// 0). Both processes must see each other's pids: the same pid namespace. An end whose
-// holder died can be claimed again by a new process; a new Writer drops whatever
-// message the dead one left unfinished.
+// io.ErrUnexpectedEOF (and syscall.EOWNERDEAD) within about 40 ms. A Writer that must
+// wait for room while its reader has closed or died gets an error wrapping
+// io.ErrClosedPipe (and EPIPE); until then, messages wait in the ring for the next
+// reader. On Linux the check is a pidfd (pidfd_open(2)), which polls readable when the
+// process exits, opened and then checked against the start time recorded, so that a
+// pid the kernel has given to a new process is not taken for the old one; elsewhere it
+// is kill(pid, 0). Both processes must see each other's pids: the same pid namespace.
+// An end whose holder died can be claimed again by a new process; a new Writer drops
+// whatever message the dead one left unfinished.
 //
 // # Trust
 //
