@@ -67,8 +67,8 @@ func (rg *Ring) Reader() (*Reader, error) {
 // Reader; the writer's Send fails with io.ErrClosedPipe until one comes. Closing twice
 // is an error wrapping fs.ErrClosed.
 func (r *Reader) Close() error {
-	if err := r.usable("close"); err != nil && r.err == nil {
-		return err // a zero or closed Reader; a corrupt ring's is still closed
+	if r == nil || r.rg == nil || r.closed {
+		return r.usable("close") // a corrupt ring's Reader is still closed
 	}
 	r.closed = true
 	r.rg.reader.release()

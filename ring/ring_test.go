@@ -496,6 +496,20 @@ func TestCorrupt(t *testing.T) {
 			}
 		})
 	}
+	t.Run("closed twice after corruption", func(t *testing.T) {
+		rg := newRing(t, 1<<10)
+		_, r := ends(t, rg)
+		le.PutUint32(rg.Mem()[ring.OffTail:], 3)
+		if _, err := r.TryRecv(make([]byte, 8)); !errors.Is(err, fs.ErrInvalid) {
+			t.Fatalf("TryRecv: %v", err)
+		}
+		if err := r.Close(); err != nil {
+			t.Fatalf("Close of a corrupt ring's Reader: %v", err)
+		}
+		if err := r.Close(); !errors.Is(err, fs.ErrClosed) {
+			t.Fatalf("second Close: %v; want fs.ErrClosed", err)
+		}
+	})
 	t.Run("head far behind", func(t *testing.T) {
 		rg := newRing(t, 1<<10)
 		w, _ := ends(t, rg)

@@ -65,8 +65,8 @@ func (rg *Ring) Writer() (*Writer, error) {
 // message being built with Reserve is dropped. Closing twice is an error wrapping
 // fs.ErrClosed.
 func (w *Writer) Close() error {
-	if err := w.usable("close"); err != nil && w.err == nil {
-		return err // a zero or closed Writer; a corrupt ring's is still closed
+	if w == nil || w.rg == nil || w.closed {
+		return w.usable("close") // a corrupt ring's Writer is still closed
 	}
 	w.closed = true
 	w.rg.writer.release()
