@@ -634,3 +634,61 @@ func readerAsleep(b *testing.B, rg *shmring.Ring) func() bool {
 	}
 	return func() bool { return flag.Load() != 0 }
 }
+
+// threadCPU returns the CPU time this thread has used.
+func threadCPU() time.Duration {
+	var ts unix.Timespec
+	unix.ClockGettime(unix.CLOCK_THREAD_CPUTIME_ID, &ts)
+	return time.Duration(ts.Nano())
+}
+
+// BenchmarkRingControl measures the ring's control path in one thread: claiming and
+// releasing an end (Writer, Close), and making and removing a ring of 1 MiB (Create,
+// Remove, Close), in wall time and in this thread's CPU time, which other processes
+// on the machine do not inflate.
+func BenchmarkRingControl(b *testing.B) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	rg, err := shmring.Create(shm.Private, 1<<20, 0o600)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { rg.Remove(); rg.Close() })
+	measure := func(n int, op func() error) (wall, cpu float64) {
+		start, cpu0 := time.Now(), threadCPU()
+		for range n {
+			if err := op(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		return float64(time.Since(start).Nanoseconds()) / float64(n), float64((threadCPU() - cpu0).Nanoseconds()) / float64(n)
+	}
+	claim := func() error {
+		w, err := rg.Writer()
+		if err != nil {
+			return err
+		}
+		return w.Close()
+	}
+	create := func() error {
+		rg, err := shmring.Create(shm.Private, 1<<20, 0o600)
+		if err != nil {
+			return err
+		}
+		if err := rg.Remove(); err != nil {
+			return err
+		}
+		return rg.Close()
+	}
+	var cw, cc, mw, mc []float64
+	for range rounds() {
+		w, c := measure(20000, claim)
+		cw, cc = append(cw, w), append(cc, c)
+		w, c = measure(200, create)
+		mw, mc = append(mw, w), append(mc, c)
+	}
+	b.ReportMetric(median(cc), "claim-cpu-ns")
+	b.ReportMetric(median(mc), "create-cpu-ns")
+	report("| Writer + Close (claim and release an end) | %.0f ns | %.0f ns |", median(cw), median(cc))
+	report("| Create + Remove + Close of a 1 MiB ring | %.0f ns | %.0f ns |", median(mw), median(mc))
+}

@@ -39,10 +39,16 @@ RING_REPORT="$out/ring.md" go test -run '^$' -bench '^BenchmarkRing' -benchtime 
 	echo
 	sed -n '1,/^| case/{/^| case/!p}' "$out/ring.md"
 	echo
-	sed -n '/^| case/,/^| idle/{/^| idle/!p}' "$out/ring.md"
+	sed -n '/^| case/,/^| [iW]/{/^| [iW]/!p}' "$out/ring.md"
 	echo
 	echo "| measure | result | target |"
 	echo "| --- | --- | --- |"
 	grep -E '^\| (idle|writer killed)' "$out/ring.md"
+	echo
+	echo "Control path, one thread (median per operation; thread CPU time is what other processes do not inflate):"
+	echo
+	echo "| operation | wall | thread CPU |"
+	echo "| --- | ---: | ---: |"
+	grep -E '^\| (Writer \+ Close|Create \+ Remove)' "$out/ring.md"
 } >>BENCHMARKS.md
 echo "wrote BENCHMARKS.md (raw results and benchstat summary in $out/)" >&2
