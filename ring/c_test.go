@@ -6,7 +6,10 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -24,9 +27,26 @@ func startC(t *testing.T, prog string, args ...string) *proctest.Child {
 }
 
 // A C program sends through a ring to Go and receives from it, with messages of every
-// size, pieces and wraps included.
+// size, pieces and wraps included: built for this machine, and as a 32-bit program
+// (gcc -m32) where the compiler can.
 func TestCPeer(t *testing.T) {
-	prog := proctest.BuildC(t, "ringpeer", "../examples/c/ringpeer.c")
+	t.Run("native", func(t *testing.T) {
+		exchangeWithC(t, proctest.BuildC(t, "ringpeer", "../examples/c/ringpeer.c"))
+	})
+	t.Run("32-bit", func(t *testing.T) {
+		if runtime.GOARCH != "amd64" {
+			t.Skip("-m32 is tried on amd64 only")
+		}
+		probe := filepath.Join(t.TempDir(), "m32.c")
+		os.WriteFile(probe, []byte("int main(void) { return 0; }\n"), 0o644)
+		if out, err := exec.Command("gcc", "-m32", "-o", probe+".out", probe).CombinedOutput(); err != nil {
+			t.Skipf("gcc -m32 cannot build (install gcc-multilib): %v %s", err, out)
+		}
+		exchangeWithC(t, proctest.BuildC(t, "ringpeer32", "-m32", "../examples/c/ringpeer.c"))
+	})
+}
+
+func exchangeWithC(t *testing.T, prog string) {
 	for _, capacity := range []int{4 << 10, 1 << 20} {
 		rg := newRing(t, capacity)
 		sizes := sizesFor(capacity)
