@@ -28,6 +28,7 @@ type Reader struct {
 	partial []byte // the buffer a message in pieces is being received into
 	peeked  uint32 // bytes Release consumes, or 0
 	peekLen uint32 // the peeked message's length
+	touch   byte   // what the early read of the next cache line read
 	err     error  // a corrupt ring: every later call fails with it
 	closed  bool
 	spin    spinner
@@ -183,6 +184,12 @@ func (r *Reader) next(ctx context.Context, buf []byte, block, peek bool) (n int,
 		}
 		off := r.head & r.mask
 		toEnd, avail := r.capacity-off, r.tail-r.head
+		if avail > 64 && toEnd > 64 {
+			// Read the frame's second cache line now, so that its miss overlaps the
+			// header's instead of following it (a 64-byte message and its header
+			// take two lines).
+			r.touch += r.data[off+64]
+		}
 		h := r.data[off : off+frameHeader]
 		size, m := binary.LittleEndian.Uint32(h), binary.LittleEndian.Uint32(h[4:])
 		switch size {
