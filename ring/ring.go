@@ -44,7 +44,7 @@
 // # Waiting
 //
 // A side that must wait (the ring is full, or empty) first reads the counter it waits
-// on for up to 20 µs, when another CPU can run the other side (never with GOMAXPROCS
+// on for up to 50 µs, when another CPU can run the other side (never with GOMAXPROCS
 // or the machine at one CPU), and for less, down to not at all, while such spins keep
 // failing, as they do when other processes keep every CPU busy; then it sleeps in
 // FUTEX_WAIT on the counter word, shared between processes, after setting a wait flag
