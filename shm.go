@@ -21,7 +21,8 @@
 //
 // Shared memory has no synchronisation of its own: a reader can see half of a write.
 // Guard it with the semaphores of the sem subpackage (sem.Mutex), or with atomic
-// operations on aligned words inside the segment.
+// operations on aligned words inside the segment; to pass a stream of messages from
+// one process to another, use the ring subpackage, which does that for you.
 //
 // Errors are [*Error] values, in this package and in sem, msg and ring alike: they
 // carry the operation, the key or id and the errno, so errors.Is works both with the

@@ -14,7 +14,7 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	proctest.Main(m, map[string]func() int{"peer": childPeer, "queuesink": childQueueSink})
+	proctest.Main(m, map[string]func() int{"peer": childPeer, "queuesink": childQueueSink, "ringpeer": childRingPeer, "hog": childHog, "idle": childIdle, "ringhold": childHoldWriter})
 }
 
 // childPeer is the other process of every benchmark. It opens the link, then obeys the
