@@ -3,11 +3,11 @@ package msg
 import (
 	"errors"
 	"io/fs"
-	"math"
 	"os"
 	"syscall"
 
 	"github.com/go-sysv/shm/internal/ipcerr"
+	"github.com/go-sysv/shm/internal/sysv"
 )
 
 // SetMaxBytes sets the most bytes of message bodies the queue holds (msg_qbytes, by
@@ -56,10 +56,8 @@ func (q *Queue) Chown(uid, gid int) error {
 	if err := q.usable("chown"); err != nil {
 		return err
 	}
-	for _, id := range [...]int{uid, gid} {
-		if id < -1 || uint64(id) >= math.MaxUint32 && id != -1 {
-			return idError("chown", q.id, invalid("uid %d, gid %d: ids are -1 (unchanged) or 0..%d", uid, gid, uint32(math.MaxUint32-1)))
-		}
+	if err := sysv.CheckOwner(uid, gid); err != nil {
+		return idError("chown", q.id, err)
 	}
 	return q.set("chown", uid, gid, -1, -1)
 }
@@ -76,16 +74,11 @@ func (q *Queue) set(op string, uid, gid, mode int, maxBytes int64) error {
 		// Read from /proc/sysvipc/msg, which lacks the limit: IPC_SET would change it.
 		return idError(op, q.id, ipcerr.Explain(syscall.EACCES, fs.ErrPermission, "the queue's byte limit, which IPC_SET rewrites, cannot be read without read permission on this kernel"))
 	}
-	next := perm{uid: uint32(info.UID), gid: uint32(info.GID), mode: uint32(info.Mode), maxBytes: uint64(info.MaxBytes)}
-	if uid >= 0 {
-		next.uid = uint32(uid)
+	newUID, newGID, newMode, err := sysv.Owner(info.UID, info.GID, info.Mode, uid, gid, mode)
+	if err != nil {
+		return idError(op, q.id, err)
 	}
-	if gid >= 0 {
-		next.gid = uint32(gid)
-	}
-	if mode >= 0 {
-		next.mode = uint32(mode)
-	}
+	next := perm{uid: newUID, gid: newGID, mode: newMode, maxBytes: uint64(info.MaxBytes)}
 	if maxBytes >= 0 {
 		next.maxBytes = uint64(maxBytes)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/go-sysv/shm"
 	"github.com/go-sysv/shm/internal/ipcerr"
+	"github.com/go-sysv/shm/internal/sysv"
 )
 
 // Queue is a handle on one System V message queue: its id and the key it was found or
@@ -31,7 +32,7 @@ import (
 type Queue struct {
 	id    int
 	key   shm.Key
-	ident identity
+	ident sysv.Identity
 	valid bool // false in the zero Queue, which names no queue (not msqid 0)
 }
 

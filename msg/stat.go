@@ -48,15 +48,6 @@ func (q *Queue) Stat() (info Info, err error) {
 	return info, nil
 }
 
-// unixTime converts a kernel time in seconds to time.Time, keeping 0 as the zero Time
-// (the kernel's "never").
-func unixTime(sec int64) time.Time {
-	if sec == 0 {
-		return time.Time{}
-	}
-	return time.Unix(sec, 0)
-}
-
 // exists reports whether the kernel finds a queue of this id (one the caller may not
 // read exists too).
 func exists(id int) bool {

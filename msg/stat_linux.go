@@ -7,6 +7,8 @@ import (
 	"syscall"
 
 	"github.com/go-sysv/shm"
+	"github.com/go-sysv/shm/internal/proctable"
+	"github.com/go-sysv/shm/internal/sysv"
 )
 
 // statInto fills *info with what the kernel knows of queue id. IPC_STAT needs read
@@ -47,7 +49,7 @@ func statAny(id int, d *msqidDS) error {
 // statProc fills *info from the line of /proc/sysvipc/msg for id. Without /proc, or with
 // no such line, it returns orig if that is not nil, else EINVAL: no such queue.
 func statProc(info *Info, id int, orig error) error {
-	infos, err := listProc()
+	infos, err := proctable.ReadFile("/proc/sysvipc/msg", msgColumns, colPerms+1, 0, msgRow)
 	if err == nil {
 		for _, in := range infos {
 			if in.ID == id {
@@ -79,9 +81,9 @@ func descInto(info *Info, d *msqidDS) {
 		MaxBytes:    int64(min(uint64(d.qbytes), 1<<63-1)),
 		LastSendPID: int(d.lspid),
 		LastRecvPID: int(d.lrpid),
-		LastSend:    unixTime(stime),
-		LastRecv:    unixTime(rtime),
-		LastChange:  unixTime(ctime),
+		LastSend:    sysv.Time(stime),
+		LastRecv:    sysv.Time(rtime),
+		LastChange:  sysv.Time(ctime),
 	}
 }
 

@@ -4,6 +4,7 @@ package msg
 
 import (
 	"github.com/go-sysv/shm"
+	"github.com/go-sysv/shm/internal/sysv"
 	"golang.org/x/sys/unix"
 )
 
@@ -109,15 +110,9 @@ type msginfo struct {
 func ipcSet(id int, p perm) error {
 	var d msqidDS
 	d.perm.Uid, d.perm.Gid = p.uid, p.gid
-	setPermBits(&d.perm.Mode, p.mode)
+	sysv.SetPermBits(&d.perm.Mode, p.mode)
 	d.qbytes = setQbytes(d.qbytes, p.maxBytes)
 	return setDS(id, &d)
-}
-
-// setPermBits sets the low 9 bits of a mode field, which is 16 or 32 bits wide depending
-// on the platform.
-func setPermBits[T uint16 | uint32](m *T, perm uint32) {
-	*m = *m&^0o777 | T(perm&0o777)
 }
 
 // setQbytes converts a byte limit to msg_qbytes, a C unsigned long, saturating where

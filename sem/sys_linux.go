@@ -105,7 +105,7 @@ func semop(ctx context.Context, s *Set, ops []sembuf) error {
 	if done != nil && !sliced {
 		runtime.LockOSThread()
 		defer runtime.UnlockOSThread()
-		stop := interruptOnDone(ctx, unix.Gettid())
+		stop := sysv.InterruptOnDone(ctx, unix.Gettid())
 		defer stop()
 	}
 	for {
@@ -142,40 +142,6 @@ func semop(ctx context.Context, s *Set, ops []sembuf) error {
 		default:
 			return err
 		}
-	}
-}
-
-// interruptOnDone starts a watcher that, once ctx is done, sends SIGURG to thread tid
-// until the returned stop function is called; stop waits for the watcher to end. The
-// signal is sent again with a growing pause because it can arrive just before the thread
-// enters the system call.
-func interruptOnDone(ctx context.Context, tid int) (stop func()) {
-	quit, ended := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(ended)
-		select {
-		case <-quit:
-			return
-		case <-ctx.Done():
-		}
-		pid := os.Getpid()
-		pause := 50 * time.Microsecond
-		t := time.NewTimer(0)
-		defer t.Stop()
-		for {
-			unix.Tgkill(pid, tid, syscall.SIGURG)
-			t.Reset(pause)
-			select {
-			case <-quit:
-				return
-			case <-t.C:
-			}
-			pause = min(2*pause, 10*time.Millisecond)
-		}
-	}()
-	return func() {
-		close(quit)
-		<-ended
 	}
 }
 
