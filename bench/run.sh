@@ -14,7 +14,7 @@ go test -p 1 -run '^$' -bench . -skip '^BenchmarkRing' -benchtime "$benchtime" -
 echo "benchmarks: C baseline (cgo, tag cbench)" >&2
 go test -tags cbench -run '^$' -bench . -benchtime "$benchtime" -count "$count" ./bench/cshm | tee "$out/cshm.txt" >&2
 echo "benchmarks: GOARCH=386, one short run to show they work there (figures not kept)" >&2
-GOARCH=386 go test -run '^$' -bench . -benchtime 1x -count 1 . ./bench ./msg >"$out/386.txt" 2>&1 ||
+GOARCH=386 go test -run '^$' -bench . -skip '^BenchmarkRing' -benchtime 1x -count 1 . ./bench ./msg >"$out/386.txt" 2>&1 ||
 	{ tail -20 "$out/386.txt" >&2; exit 1; }
 
 go run "$benchstat" "$out/go.txt" >"$out/benchstat.txt"
@@ -25,10 +25,10 @@ go run ./bench/report -count "$count" -cmd "bash bench/run.sh" "$out/go.txt" "$o
 # default 7, medians reported), so they run once, not COUNT times.
 echo "benchmarks: ring against pipe, Unix socket, shm+sem and the one-copy limit, interleaved" >&2
 rm -f "$out/ring.md"
-RING_REPORT="$out/ring.md" go test -run '^$' -bench '^BenchmarkRing' -benchtime 1x ./bench | tee "$out/ring.txt" >&2
+RING_REPORT="$PWD/$out/ring.md" go test -run '^$' -bench '^BenchmarkRing' -benchtime 1x ./bench | tee "$out/ring.txt" >&2
 {
 	echo
-	echo "## 5. ring: streaming and round trips, variants interleaved"
+	echo "## 6. ring: streaming and round trips, variants interleaved"
 	echo
 	echo "Every variant of a table ran in the same process, in ${RING_ROUNDS:-7} rounds that"
 	echo "alternate them (the order rotating each round); each figure is the median. The pipe is a"
@@ -51,4 +51,6 @@ RING_REPORT="$out/ring.md" go test -run '^$' -bench '^BenchmarkRing' -benchtime 
 	echo "| --- | ---: | ---: |"
 	grep -E '^\| (Writer \+ Close|Create \+ Remove)' "$out/ring.md"
 } >>BENCHMARKS.md
+# Measurements made by hand, each with its command (bench/notes.md).
+{ echo; sed '1,/-->/d' bench/notes.md; } >>BENCHMARKS.md
 echo "wrote BENCHMARKS.md (raw results and benchstat summary in $out/)" >&2

@@ -284,9 +284,10 @@ var reasons = map[string]string{
 	"Stat/unix":           "Stat also converts the kernel's struct to Info (three times, mode, ids); the difference is tens of nanoseconds.",
 	"CreateRemove/unix":   "The *Segment allocation and the argument checks; tens of nanoseconds.",
 	"populate": "On this machine (a virtual machine, Linux 6.18) each page costs about 1.4 µs to fault in by touching " +
-		"and still about 1 µs through MADV_POPULATE_WRITE: the kernel's per-page work (shmem lookup, page table " +
-		"update) dominates, and Populate saves only the exception entry and exit per page. MADV_POPULATE_READ " +
-		"measured about 10% faster still and MADV_WILLNEED no faster than touching; none reaches 2x here.",
+		"and still about 1 µs through madvise: the kernel's per-page work (shmem lookup, page table update) " +
+		"dominates, and Populate saves only the exception entry and exit per page. Populate now uses " +
+		"MADV_POPULATE_READ, 0.94 of MADV_POPULATE_WRITE (see below); MADV_WILLNEED was no faster than touching; " +
+		"none reaches 2x here.",
 	"stream/pipe": "",
 	"stream/unix": "At 1 MiB memory bandwidth is the limit: shared memory is already at or above its floor " +
 		"(the copy / shm+sem column is at or below 1, because the writer's and the reader's copies run on two cores " +
