@@ -236,16 +236,17 @@ func (r *report) write(cpu, cmd string, count int) {
 	r.printf("\nTarget shm+spin ≤ 1/5 of the pipe: %.3f, %s.\n\n", spin,
 		r.target("shm+spin round trip at most 1/5 of the pipe", spin, spin <= 0.2, "%.3f of the pipe", reasons["roundtrip"]))
 
-	r.printf("## 5. Message queues against a pipe\n\n")
+	r.printf("## 5. Message queues against a pipe and a ring\n\n")
 	r.printf("Messages streamed to another process, sent here (msg.Queue.Send) and received there\n")
 	r.printf("(Queue.Recv), against the same bytes written to and read from a blocking pipe of 1 MiB\n")
-	r.printf("(F_SETPIPE_SZ), in one run whose rounds alternate between the two.\n\n")
-	r.printf("| message | queue ns/msg | pipe ns/msg | queue / pipe | queue allocs/msg (target 0) |\n| --- | ---: | ---: | ---: | ---: |\n")
+	r.printf("(F_SETPIPE_SZ) and sent through a ring of 4 MiB (ring.Writer.Send, Reader.Recv), in one\n")
+	r.printf("run whose rounds alternate between the three, the order rotating each round.\n\n")
+	r.printf("| message | queue ns/msg | pipe ns/msg | ring ns/msg | queue / pipe | queue / ring | queue allocs/msg (target 0) |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 	for _, size := range []string{"64B", "4096B"} {
 		name := "Queue/" + size
 		allocs := r.metric(name, "queue-allocs/msg")
-		r.printf("| %s | %.0f | %.0f | %.2f | %.3f %s |\n", size, r.metric(name, "queue-ns/msg"), r.metric(name, "pipe-ns/msg"),
-			r.metric(name, "queue/pipe"), allocs,
+		r.printf("| %s | %.0f | %.0f | %.0f | %.2f | %.2f | %.3f %s |\n", size, r.metric(name, "queue-ns/msg"), r.metric(name, "pipe-ns/msg"),
+			r.metric(name, "ring-ns/msg"), r.metric(name, "queue/pipe"), r.metric(name, "queue/ring"), allocs,
 			r.target("queue at "+size+" with 0 allocs per message", allocs, allocs < 0.01, "%.3f allocs/msg", reasons["queue/allocs"]))
 	}
 	r.printf("\nIn one process, where neither call waits (`./msg`'s BenchmarkSendRecv), Send + Recv against the\n")
