@@ -25,7 +25,7 @@ go run ./bench/report -count "$count" -cmd "bash bench/run.sh" "$out/go.txt" "$o
 # default 7, medians reported), so they run once, not COUNT times.
 echo "benchmarks: ring against pipe, Unix socket, shm+sem and the one-copy limit, interleaved" >&2
 rm -f "$out/ring.md"
-RING_REPORT="$out/ring.md" go test -run '^$' -bench '^BenchmarkRing' -benchtime 1x ./bench | tee "$out/ring.txt" >&2
+RING_REPORT="$PWD/$out/ring.md" go test -run '^$' -bench '^BenchmarkRing' -benchtime 1x ./bench | tee "$out/ring.txt" >&2
 {
 	echo
 	echo "## 5. ring: streaming and round trips, variants interleaved"
