@@ -3,13 +3,11 @@
 package shm
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"math"
-	"slices"
 
 	"github.com/go-sysv/shm/internal/proctable"
 	"github.com/go-sysv/shm/internal/sysv"
@@ -23,7 +21,7 @@ func list() ([]Info, error) {
 	if errors.Is(err, fs.ErrNotExist) {
 		return listStat()
 	}
-	slices.SortFunc(infos, func(a, b Info) int { return cmp.Compare(a.ID, b.ID) })
+	sysv.SortByID(infos, infoID)
 	return infos, err
 }
 
@@ -55,7 +53,7 @@ const (
 // are then -1).
 func parseProcShm(r io.Reader, n int) ([]Info, error) {
 	infos, err := proctable.Parse(r, "/proc/sysvipc/shm", shmColumns, colSize+1, n, shmRow)
-	slices.SortFunc(infos, func(a, b Info) int { return cmp.Compare(a.ID, b.ID) })
+	sysv.SortByID(infos, infoID)
 	return infos, err
 }
 
@@ -102,13 +100,10 @@ func listStat() ([]Info, error) {
 	if err != nil {
 		return nil, err
 	}
-	infos, err := sysv.Walk(maxIndex, statIndex(shmStatAny))
-	if err == nil && len(infos) == 0 && usage.usedIDs > 0 {
-		infos, err = sysv.Walk(maxIndex, statIndex(shmStat))
-	}
-	slices.SortFunc(infos, func(a, b Info) int { return cmp.Compare(a.ID, b.ID) })
-	return infos, err
+	return sysv.ListByIndex(maxIndex, usage.usedIDs > 0, statIndex(shmStatAny), statIndex(shmStat), infoID)
 }
+
+func infoID(info Info) int { return info.ID }
 
 // statIndex returns the stat of one index of the kernel's table with cmd.
 func statIndex(cmd int) func(index int) (Info, error) {

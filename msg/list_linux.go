@@ -3,13 +3,11 @@
 package msg
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"math"
-	"slices"
 
 	"github.com/go-sysv/shm"
 	"github.com/go-sysv/shm/internal/proctable"
@@ -23,7 +21,7 @@ func list() ([]Info, error) {
 	if errors.Is(err, fs.ErrNotExist) {
 		return listStat()
 	}
-	slices.SortFunc(infos, func(a, b Info) int { return cmp.Compare(a.ID, b.ID) })
+	sysv.SortByID(infos, infoID)
 	return infos, err
 }
 
@@ -52,7 +50,7 @@ const (
 // order.
 func parseProcMsg(r io.Reader, n int) ([]Info, error) {
 	infos, err := proctable.Parse(r, "/proc/sysvipc/msg", msgColumns, colPerms+1, n, msgRow)
-	slices.SortFunc(infos, func(a, b Info) int { return cmp.Compare(a.ID, b.ID) })
+	sysv.SortByID(infos, infoID)
 	return infos, err
 }
 
@@ -90,13 +88,10 @@ func listStat() ([]Info, error) {
 	if err != nil {
 		return nil, err
 	}
-	infos, err := sysv.Walk(maxIndex, statIndex(msgStatAny))
-	if err == nil && len(infos) == 0 && use.msgpool > 0 {
-		infos, err = sysv.Walk(maxIndex, statIndex(msgStat))
-	}
-	slices.SortFunc(infos, func(a, b Info) int { return cmp.Compare(a.ID, b.ID) })
-	return infos, err
+	return sysv.ListByIndex(maxIndex, use.msgpool > 0, statIndex(msgStatAny), statIndex(msgStat), infoID)
 }
+
+func infoID(info Info) int { return info.ID }
 
 // statIndex returns the stat of one index of the kernel's table with cmd.
 func statIndex(cmd int) func(index int) (Info, error) {

@@ -3,13 +3,11 @@
 package sem
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"math"
-	"slices"
 
 	"github.com/go-sysv/shm"
 	"github.com/go-sysv/shm/internal/proctable"
@@ -23,7 +21,7 @@ func list() ([]Info, error) {
 	if errors.Is(err, fs.ErrNotExist) {
 		return listStat()
 	}
-	slices.SortFunc(infos, func(a, b Info) int { return cmp.Compare(a.ID, b.ID) })
+	sysv.SortByID(infos, infoID)
 	return infos, err
 }
 
@@ -47,7 +45,7 @@ const (
 // order.
 func parseProcSem(r io.Reader, n int) ([]Info, error) {
 	infos, err := proctable.Parse(r, "/proc/sysvipc/sem", semColumns, colNsems+1, n, semRow)
-	slices.SortFunc(infos, func(a, b Info) int { return cmp.Compare(a.ID, b.ID) })
+	sysv.SortByID(infos, infoID)
 	return infos, err
 }
 
@@ -79,13 +77,10 @@ func listStat() ([]Info, error) {
 	if err != nil {
 		return nil, err
 	}
-	infos, err := sysv.Walk(maxIndex, statIndex(semStatAny))
-	if err == nil && len(infos) == 0 && si.semusz > 0 {
-		infos, err = sysv.Walk(maxIndex, statIndex(semStat))
-	}
-	slices.SortFunc(infos, func(a, b Info) int { return cmp.Compare(a.ID, b.ID) })
-	return infos, err
+	return sysv.ListByIndex(maxIndex, si.semusz > 0, statIndex(semStatAny), statIndex(semStat), infoID)
 }
+
+func infoID(info Info) int { return info.ID }
 
 // statIndex returns the stat of one index of the kernel's table with cmd.
 func statIndex(cmd int) func(index int) (Info, error) {

@@ -4,8 +4,10 @@
 package sysv
 
 import (
+	"cmp"
 	"math"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -136,4 +138,23 @@ func Walk[T any](maxIndex int, stat func(index int) (T, error)) ([]T, error) {
 		}
 	}
 	return found, nil
+}
+
+// ListByIndex lists one kind of object by walking the kernel's table, 0 to maxIndex,
+// with statAny (*_STAT_ANY, Linux 4.17, which sees every object); where that finds
+// nothing although inUse says objects exist (older kernels answer EINVAL to it), with
+// stat (*_STAT, which leaves out the objects the caller may not read). The result is
+// in id order, as the packages' List functions promise.
+func ListByIndex[T any](maxIndex int, inUse bool, statAny, stat func(index int) (T, error), id func(T) int) ([]T, error) {
+	found, err := Walk(maxIndex, statAny)
+	if err == nil && len(found) == 0 && inUse {
+		found, err = Walk(maxIndex, stat)
+	}
+	SortByID(found, id)
+	return found, err
+}
+
+// SortByID sorts objects by their id.
+func SortByID[T any](objects []T, id func(T) int) {
+	slices.SortFunc(objects, func(a, b T) int { return cmp.Compare(id(a), id(b)) })
 }
