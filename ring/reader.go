@@ -277,7 +277,8 @@ func (r *Reader) loadTail() error {
 // wait waits for the writer to send more, on an empty ring; it returns io.EOF if the
 // writer has closed, and an error if it died.
 func (r *Reader) wait(ctx context.Context, block bool) error {
-	if block && !r.idle && r.spin.spin(r.rg.tail, le(r.tail)) {
+	off := r.head & r.mask
+	if block && !r.idle && r.spin.spin(r.rg.tail, le(r.tail), r.data[off:min(off+128, r.capacity)]) {
 		return nil
 	}
 	st, err := r.peer.state(true)

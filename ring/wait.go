@@ -27,14 +27,20 @@ type spinner struct {
 	on     bool // spinning can help: more than one CPU and GOMAXPROCS
 	budget time.Duration
 	waits  uint8
-	fails  uint8 // spins that failed in a row
+	fails  uint8  // spins that failed in a row
+	sink   uint32 // what pause computes, and what spin reads ahead
 }
 
 func newSpinner() spinner { return spinner{on: maySpin(), budget: spinTime} }
 
 // spin reads counter until it no longer holds raw (its value as stored), for the
-// spinner's budget at most, and reports whether it changed.
-func (s *spinner) spin(counter *atomic.Uint32, raw uint32) bool {
+// spinner's budget at most, and reports whether it changed. It reads the first bytes
+// of both 64-byte halves of next as well, each time: where the reader waits, they are
+// where the next frame's header and first bytes will be, and reading them while
+// spinning fetches them as soon as the writer has written them, in parallel with the
+// counter, instead of after it (a 64-byte message takes two cache lines, and a round
+// trip between processes took about 10% less time).
+func (s *spinner) spin(counter *atomic.Uint32, raw uint32, next []byte) bool {
 	if !s.on {
 		return false
 	}
@@ -46,10 +52,15 @@ func (s *spinner) spin(counter *atomic.Uint32, raw uint32) bool {
 		d = spinTime / 4
 	}
 	var start time.Time
+	var sum byte
 	for i := 1; ; i++ {
 		if counter.Load() != raw {
 			s.budget, s.fails = spinTime, 0
+			s.sink += uint32(sum)
 			return true
+		}
+		if len(next) > 64 {
+			sum += next[0] + next[64]
 		}
 		if i%1024 == 0 { // the clock costs as much as a few hundred loads
 			if start.IsZero() {
@@ -64,6 +75,15 @@ func (s *spinner) spin(counter *atomic.Uint32, raw uint32) bool {
 			}
 		}
 	}
+}
+
+// pause busy-waits for about 0.5 µs (at 3 GHz) without touching shared memory.
+func (s *spinner) pause() {
+	x := s.sink
+	for i := range uint32(1500) {
+		x += i
+	}
+	s.sink = x
 }
 
 // maySpin reports whether spinning can help: only with another CPU to run the process

@@ -20,6 +20,7 @@ type Writer struct {
 	capacity uint32
 	mask     uint32
 	frag     uint32 // the longest piece of a message Send writes in one frame
+	chunk    uint32 // the room gather waits for: min(16 KiB, capacity/16)
 
 	tail    uint32 // this side's counter; the segment's copy is only ever written
 	head    uint32 // the reader's counter, as last read
@@ -55,7 +56,7 @@ func (rg *Ring) Writer() (*Writer, error) {
 	}
 	return &Writer{
 		rg: rg, data: rg.data, capacity: rg.capacity, mask: rg.capacity - 1,
-		frag: min(fragment, rg.capacity/4), tail: tail, head: head, reset: true, reserve: -1,
+		frag: min(fragment, rg.capacity/4), chunk: min(16<<10, rg.capacity/16), tail: tail, head: head, reset: true, reserve: -1,
 		spin: newSpinner(), peer: peer{words: rg.reader},
 		sleeper: sleeper{counter: rg.head, flag: rg.headWait},
 	}, nil
@@ -278,16 +279,23 @@ func (w *Writer) readerGone() error {
 }
 
 // wait waits for the reader to free some room: it returns at once if the reader has
-// moved since the writer last looked, and otherwise spins, then sleeps.
+// moved since the writer last looked, and otherwise spins, then sleeps. Once a spin
+// sees the reader move, or the writer finds it moving, it lets the reader free a
+// chunk before it writes again ([Writer.gather]).
 func (w *Writer) wait(ctx context.Context, block bool) error {
 	old := w.head
 	if err := w.loadHead(); err != nil {
 		return err
 	}
-	if w.head != old {
-		return nil
+	if w.head == old && block && !w.idle && w.spin.spin(w.rg.head, le(old), nil) {
+		if err := w.loadHead(); err != nil {
+			return err
+		}
 	}
-	if block && !w.idle && w.spin.spin(w.rg.head, le(old)) {
+	if w.head != old {
+		if block && w.spin.on && w.head-old < w.chunk {
+			return w.gather(old)
+		}
 		return nil
 	}
 	if err := w.readerGone(); err != nil {
@@ -299,6 +307,26 @@ func (w *Writer) wait(ctx context.Context, block bool) error {
 	moved, err := w.sleeper.await(ctx, le(old), w.idle)
 	w.idle = !moved
 	return err
+}
+
+// gather waits, for about 16 µs at most, until the reader has freed chunk bytes since
+// the head was at old, reading the head about once in 0.5 µs. On a full ring that the
+// reader empties as fast as it can, the writer would otherwise take each message's
+// room as soon as it was freed, and read the head's cache line after every message:
+// each of the reader's stores to its head would then first have to take that line
+// back from the writer's CPU. Reading it once per chunk made a stream of 64-byte
+// messages between processes half again as fast.
+func (w *Writer) gather(old uint32) error {
+	for range 32 {
+		w.spin.pause()
+		if err := w.loadHead(); err != nil {
+			return err
+		}
+		if w.head-old >= w.chunk {
+			break
+		}
+	}
+	return nil
 }
 
 // Reserve returns n bytes of the ring for the next message, waiting for room as long
@@ -353,3 +381,4 @@ func (w *Writer) Commit(n int) error {
 	w.publish(w.tail + frameSize(uint32(n)))
 	return nil
 }
+
