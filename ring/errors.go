@@ -10,10 +10,9 @@ import (
 	"github.com/go-sysv/shm/internal/ipcerr"
 )
 
-// ErrWouldBlock is matched (with errors.Is) by the errors of TrySend when the ring has
-// no room for the message and of TryRecv when it holds no message; they also match
-// syscall.EAGAIN.
-var ErrWouldBlock = errors.New("operation would block")
+// errWouldBlock is what TrySend and TryRecv turn into false: the call would have
+// waited. It never reaches a caller.
+var errWouldBlock = errors.New("would block")
 
 var errInvalid = fs.ErrInvalid
 
@@ -33,13 +32,6 @@ func cause(err error) error {
 		return se.Err
 	}
 	return err
-}
-
-func errFull() error {
-	return ipcerr.Explain(syscall.EAGAIN, ErrWouldBlock, "the ring has no room for the message")
-}
-func errEmpty() error {
-	return ipcerr.Explain(syscall.EAGAIN, ErrWouldBlock, "the ring holds no message")
 }
 
 func errClosed(end string) error {

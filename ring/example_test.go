@@ -87,3 +87,44 @@ func ExampleWriter_Reserve() {
 	r.Release()
 	// Output: built in place
 }
+
+// Sending without waiting: a full ring is not an error, it reports false, as sem's and
+// msg's Try calls do.
+func ExampleWriter_TrySend() {
+	rg, err := ring.Create(shm.Private, ring.MinCapacity, 0o600)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer rg.Close()
+	defer rg.Remove()
+	w, _ := rg.Writer()
+	defer w.Close()
+	r, _ := rg.Reader()
+	defer r.Close()
+
+	sent := 0
+	for {
+		ok, err := w.TrySend(make([]byte, 100))
+		if err != nil {
+			log.Fatal(err)
+		}
+		if !ok {
+			break // full: do something else, or Send to wait for room
+		}
+		sent++
+	}
+	received := 0
+	buf := make([]byte, 100)
+	for {
+		_, ok, err := r.TryRecv(buf)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if !ok {
+			break // empty
+		}
+		received++
+	}
+	fmt.Println(sent, "sent and", received, "received before the ring was full, then empty")
+	// Output: 9 sent and 9 received before the ring was full, then empty
+}

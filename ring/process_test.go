@@ -291,8 +291,7 @@ func TestReaderKilled(t *testing.T) {
 	}
 	c := proctest.Start(t, "peek", ringEnv(rg)...)
 	c.Expect("peeked first")
-	for w.TrySend(make([]byte, 500)) == nil {
-	}
+	fill(t, w, 500)
 	ctx, cancel := context.WithTimeout(context.Background(), proctest.Deadline)
 	defer cancel()
 	done := make(chan error, 1)

@@ -105,12 +105,20 @@ func (r *Reader) Recv(ctx context.Context, buf []byte) (int, error) {
 	return r.recv(ctx, "recv", buf, true)
 }
 
-// TryRecv is Recv without waiting: with no whole message in the ring it returns an
-// error wrapping ErrWouldBlock (or io.EOF, or the writer's death, as Recv). Of a
-// message sent in pieces it takes what has come, and the next call continues it when
-// given the same buf, as after Recv.
-func (r *Reader) TryRecv(buf []byte) (int, error) {
-	return r.recv(context.Background(), "tryrecv", buf, false) // never waits
+// TryRecv is Recv without waiting: it reports ok and the message's length, or, with no
+// whole message in the ring now, false and no error, as the Try calls of packages sem
+// and msg report what would have waited. io.EOF and the other errors are
+// as for Recv. Of a message sent in pieces it takes what has come, and the next call
+// continues it when given the same buf, as after Recv.
+func (r *Reader) TryRecv(buf []byte) (n int, ok bool, err error) {
+	n, err = r.recv(context.Background(), "tryrecv", buf, false) // never waits
+	switch err {
+	case nil:
+		return n, true, nil
+	case errWouldBlock:
+		return 0, false, nil
+	}
+	return 0, false, err
 }
 
 func (r *Reader) recv(ctx context.Context, op string, buf []byte, block bool) (int, error) {
@@ -120,7 +128,7 @@ func (r *Reader) recv(ctx context.Context, op string, buf []byte, block bool) (i
 	r.peeked = 0
 	n, err := r.next(ctx, buf, block, false)
 	if err != nil {
-		if err == io.EOF {
+		if err == io.EOF || err == errWouldBlock {
 			return 0, err
 		}
 		return 0, opError(op, r.rg.ID(), err)
@@ -298,7 +306,7 @@ func (r *Reader) wait(ctx context.Context, block bool) error {
 		return errWriterDied(r.peer.pid)
 	}
 	if !block {
-		return errEmpty()
+		return errWouldBlock
 	}
 	moved, err := r.sleeper.await(ctx, le(r.tail), r.idle)
 	r.idle = !moved

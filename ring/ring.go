@@ -39,7 +39,8 @@
 // CPUs' caches.
 // [Writer.Reserve] and [Writer.Commit] let a producer build a message in the ring
 // itself, and [Reader.Peek] and [Reader.Release] let a consumer use it there, for
-// messages of up to half the capacity. TrySend and TryRecv never wait.
+// messages of up to half the capacity. TrySend and TryRecv never wait: where Send or
+// Recv would, they report false, with no error.
 //
 // # Waiting
 //

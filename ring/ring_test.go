@@ -110,34 +110,45 @@ func TestTrySendTryRecv(t *testing.T) {
 	rg := newRing(t, 4<<10)
 	w, r := ends(t, rg)
 	buf := make([]byte, 4<<10)
-	if _, err := r.TryRecv(buf); !errors.Is(err, ring.ErrWouldBlock) || !errors.Is(err, syscall.EAGAIN) {
-		t.Fatalf("TryRecv on an empty ring: %v; want ErrWouldBlock and EAGAIN", err)
+	if n, ok, err := r.TryRecv(buf); n != 0 || ok || err != nil {
+		t.Fatalf("TryRecv on an empty ring = %d, %v, %v; want 0, false, nil", n, ok, err)
 	}
-	msg := bytes.Repeat([]byte{'x'}, 1000)
-	sent := 0
-	for ; ; sent++ {
-		err := w.TrySend(msg)
-		if errors.Is(err, ring.ErrWouldBlock) && errors.Is(err, syscall.EAGAIN) {
-			break
+	if ok, err := w.TrySend(nil); !ok || err != nil {
+		t.Fatalf("TrySend of an empty message = %v, %v; want true, nil", ok, err)
+	}
+	if n, ok, err := r.TryRecv(buf); n != 0 || !ok || err != nil {
+		t.Fatalf("TryRecv of an empty message = %d, %v, %v; want 0, true, nil", n, ok, err)
+	}
+	// 4 KiB holds four frames of 1008 bytes after the reset frame and the empty one.
+	if sent := fill(t, w, 1000); sent != 4 {
+		t.Errorf("TrySend sent %d messages of 1000 bytes into 4 KiB, want 4", sent)
+	}
+	for i := range 4 {
+		if n, ok, err := r.TryRecv(buf); n != 1000 || !ok || err != nil {
+			t.Fatalf("TryRecv %d = %d, %v, %v", i, n, ok, err)
 		}
+	}
+	if n, ok, err := r.TryRecv(buf); n != 0 || ok || err != nil {
+		t.Fatalf("TryRecv on a drained ring = %d, %v, %v; want 0, false, nil", n, ok, err)
+	}
+	w.Close()
+	if n, ok, err := r.TryRecv(buf); n != 0 || ok || err != io.EOF {
+		t.Fatalf("TryRecv after Close = %d, %v, %v; want 0, false, io.EOF", n, ok, err)
+	}
+}
+
+// fill sends messages of n bytes with TrySend until the ring is full, and returns how
+// many it sent.
+func fill(t testing.TB, w *ring.Writer, n int) int {
+	t.Helper()
+	for sent := 0; ; sent++ {
+		ok, err := w.TrySend(make([]byte, n))
 		if err != nil {
 			t.Fatalf("TrySend %d: %v", sent, err)
 		}
-	}
-	if sent != 4 { // 4 KiB less the reset frame holds four frames of 1008 bytes
-		t.Errorf("TrySend sent %d messages of 1000 bytes into 4 KiB, want 4", sent)
-	}
-	for i := range sent {
-		if n, err := r.TryRecv(buf); err != nil || n != 1000 {
-			t.Fatalf("TryRecv %d = %d, %v", i, n, err)
+		if !ok {
+			return sent
 		}
-	}
-	if _, err := r.TryRecv(buf); !errors.Is(err, ring.ErrWouldBlock) {
-		t.Fatalf("TryRecv on a drained ring: %v; want ErrWouldBlock", err)
-	}
-	w.Close()
-	if _, err := r.TryRecv(buf); err != io.EOF {
-		t.Fatalf("TryRecv after Close: %v; want io.EOF", err)
 	}
 }
 
@@ -151,12 +162,12 @@ func TestTryRecvContinuesPieces(t *testing.T) {
 	go func() { done <- w.Send(context.Background(), msg) }()
 	buf := make([]byte, 64<<10)
 	for {
-		n, err := r.TryRecv(buf)
-		if errors.Is(err, ring.ErrWouldBlock) {
-			continue
-		}
+		n, ok, err := r.TryRecv(buf)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if !ok {
+			continue
 		}
 		if !bytes.Equal(buf[:n], msg) {
 			t.Fatalf("got %d bytes, want the %d sent", n, len(msg))
@@ -260,8 +271,7 @@ func TestContext(t *testing.T) {
 	}
 
 	// Fill the ring; a Send that must wait gives up with its context.
-	for w.TrySend(make([]byte, 100)) == nil {
-	}
+	fill(t, w, 100)
 	if err := w.Send(expired, make([]byte, 100)); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("Send with an expired context on a full ring: %v", err)
 	}
@@ -341,8 +351,8 @@ func TestReaderClosed(t *testing.T) {
 	if err := w.Send(context.Background(), make([]byte, 300)); !errors.Is(err, io.ErrClosedPipe) || !errors.Is(err, syscall.EPIPE) {
 		t.Errorf("Send into a full ring after the reader closed: %v; want io.ErrClosedPipe and EPIPE", err)
 	}
-	if err := w.TrySend(make([]byte, 300)); !errors.Is(err, io.ErrClosedPipe) {
-		t.Errorf("TrySend into a full ring after the reader closed: %v; want io.ErrClosedPipe", err)
+	if ok, err := w.TrySend(make([]byte, 300)); ok || !errors.Is(err, io.ErrClosedPipe) {
+		t.Errorf("TrySend into a full ring after the reader closed = %v, %v; want false, io.ErrClosedPipe", ok, err)
 	}
 }
 
@@ -357,12 +367,12 @@ func TestZeroValues(t *testing.T) {
 		"Ring.Remove":    func() error { return zr.Remove() },
 		"Ring.Close":     func() error { return new(ring.Ring).Close() },
 		"Writer.Send":    func() error { return w.Send(ctx, nil) },
-		"Writer.TrySend": func() error { return w.TrySend(nil) },
+		"Writer.TrySend": func() error { _, err := w.TrySend(nil); return err },
 		"Writer.Reserve": func() error { _, err := w.Reserve(ctx, 1); return err },
 		"Writer.Commit":  func() error { return w.Commit(0) },
 		"Writer.Close":   func() error { return w.Close() },
 		"Reader.Recv":    func() error { _, err := r.Recv(ctx, nil); return err },
-		"Reader.TryRecv": func() error { _, err := r.TryRecv(nil); return err },
+		"Reader.TryRecv": func() error { _, _, err := r.TryRecv(nil); return err },
 		"Reader.Peek":    func() error { _, err := r.Peek(ctx); return err },
 		"Reader.Release": func() error { return r.Release() },
 		"Reader.Close":   func() error { return r.Close() },
@@ -500,7 +510,7 @@ func TestCorrupt(t *testing.T) {
 		rg := newRing(t, 1<<10)
 		_, r := ends(t, rg)
 		le.PutUint32(rg.Mem()[ring.OffTail:], 3)
-		if _, err := r.TryRecv(make([]byte, 8)); !errors.Is(err, fs.ErrInvalid) {
+		if _, _, err := r.TryRecv(make([]byte, 8)); !errors.Is(err, fs.ErrInvalid) {
 			t.Fatalf("TryRecv: %v", err)
 		}
 		if err := r.Close(); err != nil {
@@ -514,7 +524,10 @@ func TestCorrupt(t *testing.T) {
 		rg := newRing(t, 1<<10)
 		w, _ := ends(t, rg)
 		le.PutUint32(rg.Mem()[ring.OffHead:], 1<<20)
-		for i := 0; i < 10 && w.TrySend(make([]byte, 100)) == nil; i++ { // 1 KiB holds 9
+		for i := 0; i < 10; i++ { // 1 KiB holds 9
+			if ok, _ := w.TrySend(make([]byte, 100)); !ok {
+				break
+			}
 		}
 		if err := w.Send(context.Background(), make([]byte, 100)); !errors.Is(err, fs.ErrInvalid) {
 			t.Fatalf("Send: %v; want fs.ErrInvalid", err)

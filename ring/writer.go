@@ -100,11 +100,20 @@ func (w *Writer) Send(ctx context.Context, msg []byte) error {
 	return w.send(ctx, "send", msg, true)
 }
 
-// TrySend is Send without waiting: it sends all of msg, or nothing and an error
-// wrapping ErrWouldBlock (or io.ErrClosedPipe, as Send) if the ring has no room for
-// it now.
-func (w *Writer) TrySend(msg []byte) error {
-	return w.send(context.Background(), "trysend", msg, false) // never waits
+// TrySend is Send without waiting: it sends all of msg and reports true, or, if the
+// ring has no room for it now, sends nothing and reports false with no error, as the
+// Try calls of packages sem and msg report what would have waited. Errors
+// are as for Send: a ring without room whose reader has closed or died gives one
+// wrapping io.ErrClosedPipe.
+func (w *Writer) TrySend(msg []byte) (bool, error) {
+	switch err := w.send(context.Background(), "trysend", msg, false); err { // never waits
+	case nil:
+		return true, nil
+	case errWouldBlock:
+		return false, nil
+	default:
+		return false, err
+	}
 }
 
 func (w *Writer) send(ctx context.Context, op string, msg []byte, block bool) error {
@@ -124,7 +133,7 @@ func (w *Writer) send(ctx context.Context, op string, msg []byte, block bool) er
 			if err := w.readerGone(); err != nil {
 				return opError(op, w.rg.ID(), err)
 			}
-			return opError(op, w.rg.ID(), errFull())
+			return errWouldBlock
 		}
 	}
 	first := true
@@ -302,7 +311,7 @@ func (w *Writer) wait(ctx context.Context, block bool) error {
 		return err
 	}
 	if !block {
-		return errFull()
+		return errWouldBlock
 	}
 	moved, err := w.sleeper.await(ctx, le(old), w.idle)
 	w.idle = !moved
@@ -381,4 +390,3 @@ func (w *Writer) Commit(n int) error {
 	w.publish(w.tail + frameSize(uint32(n)))
 	return nil
 }
-
