@@ -126,11 +126,14 @@ func (v *variant) stream(size, n int) string {
 }
 
 // startVariant makes the link of kind and starts its child. gomaxprocs, if not 0, is
-// the child's GOMAXPROCS.
+// the child's GOMAXPROCS, and this process's while it makes its ends: a ring's Writer
+// and Reader decide when they are made whether they may spin, and with GOMAXPROCS=1
+// they never do.
 func startVariant(b *testing.B, kind string, gomaxprocs int) *variant {
 	env := []string{"RB_KIND=" + kind}
 	if gomaxprocs > 0 {
 		env = append(env, "GOMAXPROCS="+strconv.Itoa(gomaxprocs))
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(gomaxprocs))
 	}
 	var files []*os.File
 	var c conn
