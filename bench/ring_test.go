@@ -138,11 +138,15 @@ func startVariant(b *testing.B, kind string, gomaxprocs int) *variant {
 	var files []*os.File
 	var c conn
 	switch kind {
-	case "ring":
+	case "ring", ring1MiB:
+		size := 4 << 20
+		if kind == ring1MiB {
+			size = 1 << 20
+		}
 		var ids []string
 		var rings [2]*shmring.Ring
 		for i := range rings {
-			rg, err := shmring.Create(shm.Private, 4<<20, 0o600)
+			rg, err := shmring.Create(shm.Private, size, 0o600)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -232,7 +236,7 @@ func childRingPeer() int {
 	kind := os.Getenv("RB_KIND")
 	var c conn
 	switch kind {
-	case "ring":
+	case "ring", ring1MiB:
 		ids := strings.Split(os.Getenv("RB_IDS"), ",")
 		var rings [2]*shmring.Ring
 		for i := range rings {
@@ -404,17 +408,21 @@ func idleCPUs(d time.Duration) float64 {
 	return (i1 - i0) / (t1 - t0) * float64(runtime.NumCPU())
 }
 
+// ring1MiB is the ring variant with 1 MiB of message space instead of 4: a ring that
+// fits in one CPU's L2 cache (2 MiB here).
+const ring1MiB = "ring-1MiB"
+
 // BenchmarkRingStream streams messages of 64 B to 1 MiB to a child through a ring of
-// 4 MiB, a blocking pipe with a 1 MiB buffer and a Unix socket with 4 MiB buffers, and
-// measures the one-copy limit: copying each message once into a 4 MiB buffer, in
-// one process.
+// 4 MiB, one of 1 MiB, a blocking pipe with a 1 MiB buffer and a Unix socket with 4
+// MiB buffers, and measures the one-copy limit: copying each message once into a 4
+// MiB buffer, in one process.
 func BenchmarkRingStream(b *testing.B) {
-	report("| message | ring GB/s | msgs/s | allocs/msg | pipe GB/s | unix GB/s | shm+sem GB/s | one copy GB/s | ring/pipe | ring/unix | ring/shm+sem | ring/one copy |")
-	report("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+	report("| message | ring GB/s | msgs/s | allocs/msg | pipe GB/s | unix GB/s | shm+sem GB/s | one copy GB/s | ring/pipe | ring/unix | ring/shm+sem | ring/one copy | 1 MiB ring GB/s | 1 MiB ring/one copy |")
+	report("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 	for _, size := range []int{64, 4 << 10, 64 << 10, 1 << 20} {
 		b.Run(sizeName(size), func(b *testing.B) {
-			variants := []*variant{startVariant(b, "ring", 0), startVariant(b, "pipe", 0), startVariant(b, "unix", 0), startSemVariant(b, size)}
-			names := []string{"ring", "pipe", "unix", shmSem, "copy"}
+			variants := []*variant{startVariant(b, "ring", 0), startVariant(b, "pipe", 0), startVariant(b, "unix", 0), startSemVariant(b, size), startVariant(b, ring1MiB, 0)}
+			names := []string{"ring", "pipe", "unix", shmSem, ring1MiB, "copy"}
 			secs := map[string][]float64{}
 			var allocs []float64
 			msg := make([]byte, size)
@@ -456,15 +464,16 @@ func BenchmarkRingStream(b *testing.B) {
 				}
 			}
 			gbs := func(name string) float64 { return float64(ringStreamBytes(name, size)) / median(secs[name]) / 1e9 }
-			ringGB, pipeGB, unixGB, semGB, copyGB := gbs("ring"), gbs("pipe"), gbs("unix"), gbs(shmSem), gbs("copy")
+			ringGB, pipeGB, unixGB, semGB, copyGB, smallGB := gbs("ring"), gbs("pipe"), gbs("unix"), gbs(shmSem), gbs("copy"), gbs(ring1MiB)
 			b.ReportMetric(ringGB, "ring-GB/s")
 			b.ReportMetric(pipeGB, "pipe-GB/s")
 			b.ReportMetric(unixGB, "unix-GB/s")
 			b.ReportMetric(copyGB, "copy-GB/s")
 			b.ReportMetric(semGB, "shmsem-GB/s")
+			b.ReportMetric(smallGB, "ring1MiB-GB/s")
 			b.ReportMetric(median(allocs), "ring-allocs/msg")
-			report("| %s | %.2f | %.3g | %.4f | %.2f | %.2f | %.2f | %.2f | %.1fx | %.1fx | %.1fx | %.2f |", sizeName(size), ringGB,
-				float64(ringStreamBytes("ring", size)/size)/median(secs["ring"]), median(allocs), pipeGB, unixGB, semGB, copyGB, ringGB/pipeGB, ringGB/unixGB, ringGB/semGB, ringGB/copyGB)
+			report("| %s | %.2f | %.3g | %.4f | %.2f | %.2f | %.2f | %.2f | %.1fx | %.1fx | %.1fx | %.2f | %.2f | %.2f |", sizeName(size), ringGB,
+				float64(ringStreamBytes("ring", size)/size)/median(secs["ring"]), median(allocs), pipeGB, unixGB, semGB, copyGB, ringGB/pipeGB, ringGB/unixGB, ringGB/semGB, ringGB/copyGB, smallGB, smallGB/copyGB)
 		})
 	}
 }
@@ -476,7 +485,7 @@ func BenchmarkRingStream(b *testing.B) {
 // for every variant, the ring's rounds of 64-byte messages lasted 6 ms, and that fixed
 // cost took 10-30% of its throughput.
 func ringStreamBytes(name string, size int) int {
-	fast := name == "ring" || name == "copy"
+	fast := name == "ring" || name == ring1MiB || name == "copy"
 	switch {
 	case size == 64 && fast:
 		return 128 << 20

@@ -37,7 +37,8 @@ RING_REPORT="$PWD/$out/ring.md" go test -run '^$' -bench '^BenchmarkRing' -bench
 	echo "blocking pipe(2) with a 1 MiB buffer (F_SETPIPE_SZ) used with plain read and write, the Unix"
 	echo "socket a blocking socketpair with 4 MiB buffers, shm+sem the slot ring of section 3, and"
 	echo "\"one copy\" copies each message once into a 4 MiB buffer in one process: the memory limit."
-	echo "The ring is 4 MiB. Raw output: bench/out/ring.txt."
+	echo "The ring is 4 MiB; the last two columns are a ring of 1 MiB, which fits in one CPU's"
+	echo "L2 cache (2 MiB here). Raw output: bench/out/ring.txt."
 	echo
 	sed -n '1,/^| case/{/^| case/!p}' "$out/ring.md"
 	echo
