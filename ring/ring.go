@@ -52,6 +52,10 @@
 // that names the counter value it sleeps on. The other side, after moving its counter, wakes it only
 // if that flag names an older value, so each sleep costs at most one FUTEX_WAKE and no
 // wake-up is lost. A sleeper uses no CPU but for a check of its peer every 20 ms.
+// A writer that may spin and finds the ring full while the reader is emptying it waits,
+// for about 16 µs at most, until the reader has freed 16 KiB (or a sixteenth of the
+// capacity) before it writes again, so that the two do not pass the head's cache line
+// back and forth after every message.
 // Every blocking call returns when its context is done. On systems without futex
 // (darwin), a sleeper polls the counter with pauses growing to 1 ms instead.
 //
