@@ -106,8 +106,8 @@ func (r *Reader) Recv(ctx context.Context, buf []byte) (int, error) {
 }
 
 // TryRecv is Recv without waiting: it reports ok and the message's length, or, with no
-// whole message in the ring now, false and no error, as the Try calls of packages sem
-// and msg report what would have waited. io.EOF and the other errors are
+// whole message in the ring now, false and no error: what would have waited is not an
+// error, as with sem's TryAcquire and msg's TryRecv. io.EOF and the other errors are
 // as for Recv. Of a message sent in pieces it takes what has come, and the next call
 // continues it when given the same buf, as after Recv.
 func (r *Reader) TryRecv(buf []byte) (n int, ok bool, err error) {
@@ -214,7 +214,7 @@ func (r *Reader) next(ctx context.Context, buf []byte, block, peek bool) (n int,
 		}
 		fs := uint64(frameHeader) + (uint64(size)+7)&^7
 		cont, rest := m&contBit != 0, m&^contBit
-		if size > r.capacity || fs > uint64(toEnd) || fs > uint64(avail) || rest < size || rest > r.capacity {
+		if size > r.capacity || fs > uint64(toEnd) || fs > uint64(avail) || rest < size || rest > r.capacity || size == 0 && rest != 0 {
 			return 0, r.fail(corrupt("frame at %d of %d bytes (%d of the message from here) with %d to the end and %d written", r.head, size, rest, toEnd, avail))
 		}
 		switch {
@@ -272,7 +272,8 @@ func (r *Reader) publish(pos uint32) {
 }
 
 // loadTail reads the writer's counter, which must lie within the capacity ahead of the
-// head, at a frame boundary.
+// head, at a frame boundary. It is called only when the head has caught up with the
+// last reading, so a tail that moved back is caught too.
 func (r *Reader) loadTail() error {
 	t := le(r.rg.tail.Load())
 	if t%8 != 0 || t-r.head > r.capacity {
@@ -286,7 +287,7 @@ func (r *Reader) loadTail() error {
 // writer has closed, and an error if it died.
 func (r *Reader) wait(ctx context.Context, block bool) error {
 	off := r.head & r.mask
-	if block && !r.idle && r.spin.spin(r.rg.tail, le(r.tail), r.data[off:min(off+128, r.capacity)]) {
+	if block && !r.idle && ctx.Err() == nil && r.spin.spin(r.rg.tail, le(r.tail), r.data[off:min(off+128, r.capacity)]) {
 		return nil
 	}
 	st, err := r.peer.state(true)

@@ -40,7 +40,9 @@
 // [Writer.Reserve] and [Writer.Commit] let a producer build a message in the ring
 // itself, and [Reader.Peek] and [Reader.Release] let a consumer use it there, for
 // messages of up to half the capacity. TrySend and TryRecv never wait: where Send or
-// Recv would, they report false, with no error.
+// Recv would, they report false, with no error. TrySend sends only what fits in the
+// ring at once: a message that even the empty ring cannot hold at once, as one near
+// the capacity may not, is an error wrapping fs.ErrInvalid.
 //
 // # Waiting
 //
@@ -113,7 +115,7 @@
 // state.
 //
 // tail - head, modulo 2^32, is the number of bytes in use: a multiple of 8 from 0 to
-// C. Each side keeps its own counter, and its last reading of the other's, in its own
+// C. Neither counter ever moves back. Each side keeps its own counter, and its last reading of the other's, in its own
 // memory: it reads the other side's counter only when its copy says the ring is full
 // or empty, so the two cache lines move between CPUs once per batch, not per message.
 //
@@ -121,7 +123,7 @@
 // an 8-byte header, two words n and m, then n bytes of payload, padded to a multiple of
 // 8 with bytes of no meaning. n is the payload length and m the number of bytes of the
 // message from this frame on (n in its last frame), with 1<<31 set in every frame but a
-// message's first. n = 0xffffffff (wrap marker, m = 0) says the rest of the data area up to its
+// message's first; only a whole empty message has n = 0. n = 0xffffffff (wrap marker, m = 0) says the rest of the data area up to its
 // end is unused and the next frame starts at offset 0; n = 0xfffffffe (reset, m = 0),
 // which a new writer sends before anything else, says to drop a message its
 // predecessor left unfinished. A message fits in one frame unless it is sent in pieces.

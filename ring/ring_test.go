@@ -131,6 +131,10 @@ func TestTrySendTryRecv(t *testing.T) {
 	if n, ok, err := r.TryRecv(buf); n != 0 || ok || err != nil {
 		t.Fatalf("TryRecv on a drained ring = %d, %v, %v; want 0, false, nil", n, ok, err)
 	}
+	// Send takes a message as long as the ring, in pieces; TrySend cannot, ever.
+	if ok, err := w.TrySend(make([]byte, 4<<10)); ok || !errors.Is(err, fs.ErrInvalid) || !errors.Is(err, syscall.EMSGSIZE) {
+		t.Fatalf("TrySend of a message as long as the ring = %v, %v; want false, fs.ErrInvalid and EMSGSIZE", ok, err)
+	}
 	w.Close()
 	if n, ok, err := r.TryRecv(buf); n != 0 || ok || err != io.EOF {
 		t.Fatalf("TryRecv after Close = %d, %v, %v; want 0, false, io.EOF", n, ok, err)
@@ -479,6 +483,12 @@ func TestCorrupt(t *testing.T) {
 		{"message length below frame", func(m []byte) { le.PutUint32(m[ring.HeaderSize+12:], 2) }, false},
 		{"continuation without start", func(m []byte) { le.PutUint32(m[ring.HeaderSize+12:], 1<<31|16) }, false},
 		{"wrap marker mid-ring", func(m []byte) { le.PutUint32(m[ring.HeaderSize+8:], 0xffffffff) }, false},
+		{"empty piece", func(m []byte) {
+			le.PutUint32(m[ring.HeaderSize+12:], 32) // the 16 bytes are the first piece of 32,
+			le.PutUint32(m[ring.HeaderSize+32:], 0)  // then comes a piece of none
+			le.PutUint32(m[ring.HeaderSize+36:], 1<<31|16)
+			le.PutUint32(m[ring.OffTail:], le.Uint32(m[ring.OffTail:])+8)
+		}, false},
 		{"writer state unknown", func(m []byte) { le.PutUint32(m[ring.OffWriter+4:], 3) }, true},
 		{"writer pid beyond int32", func(m []byte) { le.PutUint32(m[ring.OffWriter:], 1<<31) }, true},
 	}
@@ -518,6 +528,26 @@ func TestCorrupt(t *testing.T) {
 		}
 		if err := r.Close(); !errors.Is(err, fs.ErrClosed) {
 			t.Fatalf("second Close: %v; want fs.ErrClosed", err)
+		}
+	})
+	// A reader that moves its head back and forth must not keep a writer waiting for
+	// room looking at it for ever, its context ignored.
+	t.Run("head moved back", func(t *testing.T) {
+		rg := newRing(t, 1<<10)
+		w, _ := ends(t, rg)
+		fill(t, w, 100)
+		head := rg.Mem()[ring.OffHead:]
+		le.PutUint32(head, le.Uint32(head)+8) // forward: the reset frame is read
+		expired, cancel := context.WithCancel(context.Background())
+		cancel()
+		if err := w.Send(expired, make([]byte, 100)); !errors.Is(err, context.Canceled) {
+			t.Fatalf("Send with a cancelled context, 8 bytes freed: %v; want context.Canceled", err)
+		}
+		le.PutUint32(head, le.Uint32(head)-8)
+		ctx, stop := context.WithTimeout(context.Background(), proctest.Deadline)
+		defer stop()
+		if err := w.Send(ctx, make([]byte, 100)); !errors.Is(err, fs.ErrInvalid) {
+			t.Fatalf("Send after the head moved back: %v; want fs.ErrInvalid", err)
 		}
 	})
 	t.Run("head far behind", func(t *testing.T) {

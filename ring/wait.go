@@ -77,7 +77,7 @@ func (s *spinner) spin(counter *atomic.Uint32, raw uint32, next []byte) bool {
 	}
 }
 
-// pause busy-waits for about 0.5 µs (at 3 GHz) without touching shared memory.
+// pause busy-waits for a fraction of a microsecond without touching shared memory.
 func (s *spinner) pause() {
 	x := s.sink
 	for i := range uint32(1500) {

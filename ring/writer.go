@@ -3,6 +3,9 @@ package ring
 import (
 	"context"
 	"encoding/binary"
+	"io/fs"
+	"syscall"
+	"time"
 
 	"github.com/go-sysv/shm/internal/ipcerr"
 )
@@ -101,10 +104,13 @@ func (w *Writer) Send(ctx context.Context, msg []byte) error {
 }
 
 // TrySend is Send without waiting: it sends all of msg and reports true, or, if the
-// ring has no room for it now, sends nothing and reports false with no error, as the
-// Try calls of packages sem and msg report what would have waited. Errors
-// are as for Send: a ring without room whose reader has closed or died gives one
-// wrapping io.ErrClosedPipe.
+// ring has no room for it now, sends nothing and reports false with no error, as
+// sem's TryAcquire and msg's TrySend report what would have waited. Errors are as for
+// Send: a ring without room whose reader has closed or died gives one wrapping
+// io.ErrClosedPipe. A message that even the empty ring could not hold at once (a
+// message is sent from where the last one ended, and one that must wrap around the
+// end of the ring takes a header more) is an error wrapping fs.ErrInvalid and
+// syscall.EMSGSIZE: Send sends it in pieces.
 func (w *Writer) TrySend(msg []byte) (bool, error) {
 	switch err := w.send(context.Background(), "trysend", msg, false); err { // never waits
 	case nil:
@@ -132,6 +138,12 @@ func (w *Writer) send(ctx context.Context, op string, msg []byte, block bool) er
 		if !w.fits(rest) {
 			if err := w.readerGone(); err != nil {
 				return opError(op, w.rg.ID(), err)
+			}
+			if !w.fitsIn(rest, w.capacity) {
+				// Not even the empty ring holds it at once, from where the tail is: a
+				// TrySend that reported false would report it for ever.
+				return opError(op, w.rg.ID(), ipcerr.Explain(syscall.EMSGSIZE, fs.ErrInvalid,
+					"a message of %d bytes does not fit at once in this ring of %d; Send sends it in pieces as the reader frees room", len(msg), w.capacity))
 			}
 			return errWouldBlock
 		}
@@ -203,8 +215,11 @@ func (w *Writer) step(pos, free, rest uint32, split bool) (stepKind, uint32) {
 }
 
 // fits reports whether a message of n bytes fits in the room the writer knows of now.
-func (w *Writer) fits(n uint32) bool {
-	pos, free := w.tail, w.capacity-(w.tail-w.head)
+func (w *Writer) fits(n uint32) bool { return w.fitsIn(n, w.capacity-(w.tail-w.head)) }
+
+// fitsIn reports whether a message of n bytes, sent from the tail, fits in free bytes.
+func (w *Writer) fitsIn(n, free uint32) bool {
+	pos := w.tail
 	if w.reset {
 		if free < frameHeader {
 			return false
@@ -259,12 +274,13 @@ func (w *Writer) publish(pos uint32) {
 	notify(w.rg.tail, w.rg.tailWait, pos)
 }
 
-// loadHead reads the reader's counter, which must lie within the capacity behind the
-// tail, at a frame boundary.
+// loadHead reads the reader's counter, which must lie at a frame boundary between its
+// last reading and the tail: the head never moves back. (A reader that moved it back
+// and forth could otherwise keep a waiting writer looking for ever.)
 func (w *Writer) loadHead() error {
 	h := le(w.rg.head.Load())
-	if h%8 != 0 || w.tail-h > w.capacity {
-		w.err = corrupt("head %d is not 8-aligned within %d bytes behind tail %d", h, w.capacity, w.tail)
+	if h%8 != 0 || w.tail-h > w.capacity || h-w.head > w.tail-w.head {
+		w.err = corrupt("head %d is not 8-aligned between the last head %d and the tail %d", h, w.head, w.tail)
 		return w.err
 	}
 	w.head = h
@@ -296,13 +312,16 @@ func (w *Writer) wait(ctx context.Context, block bool) error {
 	if err := w.loadHead(); err != nil {
 		return err
 	}
-	if w.head == old && block && !w.idle && w.spin.spin(w.rg.head, le(old), nil) {
+	if w.head == old && block && !w.idle && ctx.Err() == nil && w.spin.spin(w.rg.head, le(old), nil) {
 		if err := w.loadHead(); err != nil {
 			return err
 		}
 	}
 	if w.head != old {
-		if block && w.spin.on && w.head-old < w.chunk {
+		// The reader moved: the caller looks at the room again. When spinning pays, let
+		// the reader free a chunk first; not once ctx is done, so that a Send with an
+		// expired context goes on only while the reader keeps freeing room.
+		if block && w.spin.on && !w.idle && w.spin.budget > 0 && w.head-old < w.chunk && ctx.Err() == nil {
 			return w.gather(old)
 		}
 		return nil
@@ -318,25 +337,29 @@ func (w *Writer) wait(ctx context.Context, block bool) error {
 	return err
 }
 
-// gather waits, for about 16 µs at most, until the reader has freed chunk bytes since
-// the head was at old, reading the head about once in 0.5 µs. On a full ring that the
+// gather waits, for gatherTime at most, until the reader has freed chunk bytes since
+// the head was at old, reading the head a fraction of a microsecond apart. On a full ring that the
 // reader empties as fast as it can, the writer would otherwise take each message's
 // room as soon as it was freed, and read the head's cache line after every message:
 // each of the reader's stores to its head would then first have to take that line
 // back from the writer's CPU. Reading it once per chunk took a stream of 64-byte
 // messages between two goroutines from 40-70 ns a message to 23-25.
 func (w *Writer) gather(old uint32) error {
-	for range 32 {
+	start := time.Now()
+	for {
 		w.spin.pause()
 		if err := w.loadHead(); err != nil {
 			return err
 		}
-		if w.head-old >= w.chunk {
-			break
+		if w.head-old >= w.chunk || time.Since(start) > gatherTime {
+			return nil
 		}
 	}
-	return nil
 }
+
+// gatherTime bounds gather: a reader that frees room this slowly is not emptying a
+// full ring as fast as it can.
+const gatherTime = 16 * time.Microsecond
 
 // Reserve returns n bytes of the ring for the next message, waiting for room as long
 // as ctx allows, so that it can be built in place; [Writer.Commit] sends it. n may be

@@ -247,7 +247,8 @@ static void ring_header(struct ring *r, uint32_t n, uint32_t m) {
 /* ring_wait_room waits for the reader to free room; -EPIPE if it is gone. */
 static int ring_wait_room(struct ring *r) {
 	uint32_t head = ring_load(r->head_w);
-	if (head % 8 || r->tail - head > r->cap)
+	/* The head never moves back: a reader moving it to and fro must not keep us here. */
+	if (head % 8 || r->tail - head > r->cap || head - r->head > r->tail - r->head)
 		return -EBADMSG;
 	if (head != r->head) {
 		r->head = head;
@@ -342,7 +343,7 @@ static long ring_recv(struct ring *r, void *buf, uint32_t size) {
 			continue;
 		}
 		uint64_t fs = 8 + (((uint64_t)n + 7) & ~(uint64_t)7);
-		if (n > r->cap || fs > to_end || fs > avail || rest < n || rest > r->cap)
+		if (n > r->cap || fs > to_end || fs > avail || rest < n || rest > r->cap || (n == 0 && rest != 0))
 			return -EBADMSG;
 		if (!r->in_msg) {
 			if (m & RING_CONT) {
