@@ -156,6 +156,26 @@ func fill(t testing.TB, w *ring.Writer, n int) int {
 	}
 }
 
+// A writer that finds the ring full waits for the reader to free a chunk of room, but
+// not for ever: a reader that frees one message and stops still lets a Send of the same
+// size through.
+func TestWriterGathersRoomButNotForEver(t *testing.T) {
+	rg := newRing(t, 64<<10) // chunk: 4 KiB
+	w, r := ends(t, rg)
+	fill(t, w, 100)
+	if _, err := r.Recv(context.Background(), make([]byte, 100)); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), proctest.Deadline)
+	defer cancel()
+	if err := w.Send(ctx, make([]byte, 100)); err != nil {
+		t.Fatalf("Send into the room of one message: %v", err)
+	}
+	if ok, err := w.TrySend(make([]byte, 100)); ok || err != nil {
+		t.Fatalf("TrySend into a full ring again = %v, %v; want false, nil", ok, err)
+	}
+}
+
 // A message in pieces that TryRecv meets half sent is continued by the next call with
 // the same buffer.
 func TestTryRecvContinuesPieces(t *testing.T) {
