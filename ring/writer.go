@@ -338,11 +338,11 @@ func (w *Writer) wait(ctx context.Context, block bool) error {
 }
 
 // gather waits, for gatherTime at most, until the reader has freed chunk bytes since
-// the head was at old, reading the head a fraction of a microsecond apart. On a full ring that the
-// reader empties as fast as it can, the writer would otherwise take each message's
-// room as soon as it was freed, and read the head's cache line after every message:
-// each of the reader's stores to its head would then first have to take that line
-// back from the writer's CPU. Reading it once per chunk took a stream of 64-byte
+// the head was at old, reading the head a fraction of a microsecond apart. On a full
+// ring that the reader empties as fast as it can, the writer would otherwise take each
+// message's room as soon as it was freed, and read the head's cache line after every
+// message: each of the reader's stores to its head would then first have to take that
+// line back from the writer's CPU. Reading it once per chunk took a stream of 64-byte
 // messages between two goroutines from 40-70 ns a message to 23-25.
 func (w *Writer) gather(old uint32) error {
 	start := time.Now()
