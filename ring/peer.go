@@ -6,6 +6,14 @@ import "time"
 // still alive; a peer that died is noticed within about twice this.
 const checkEvery = 20 * time.Millisecond
 
+// idleCheckEvery is how long an end sleeps between those checks once a whole sleep has
+// passed with nothing happening. Each wake-up of a sleeping Go process costs far more
+// than the check (the runtime takes the thread's P back at every sleep and polls for a
+// while after it): here a process that only slept on a futex in 20 ms slices used 7 to
+// 10 ms of CPU a second, in 50 ms slices 3 to 7, in one sleep of a second 0.6 to 2.3.
+// A peer's death is still noticed well within 100 ms.
+const idleCheckEvery = 50 * time.Millisecond
+
 // peerState is what one end knows of the other: closed, dead or alive.
 type peerState int
 

@@ -53,7 +53,8 @@
 // FUTEX_WAIT on the counter word, shared between processes, after setting a wait flag
 // that names the counter value it sleeps on. The other side, after moving its counter, wakes it only
 // if that flag names an older value, so each sleep costs at most one FUTEX_WAKE and no
-// wake-up is lost. A sleeper uses no CPU but for a check of its peer every 20 ms.
+// wake-up is lost. A sleeper uses no CPU but for a check of its peer every 20 ms, or
+// every 50 ms once a whole sleep has passed with nothing happening.
 // A writer that may spin and finds the ring full while the reader is emptying it waits,
 // for about 16 µs at most, until the reader has freed 16 KiB (or a sixteenth of the
 // capacity) before it writes again, so that the two do not pass the head's cache line
@@ -67,7 +68,7 @@
 // Writer closed gets io.EOF once it has read every message; a Reader whose writer died
 // without closing, even by SIGKILL in the middle of a message, reads every message the
 // writer finished, never part of one, and then gets an error wrapping
-// io.ErrUnexpectedEOF (and syscall.EOWNERDEAD) within about 40 ms. A Writer that must
+// io.ErrUnexpectedEOF (and syscall.EOWNERDEAD) within about 60 ms. A Writer that must
 // wait for room while its reader has closed or died gets an error wrapping
 // io.ErrClosedPipe (and EPIPE); until then, messages wait in the ring for the next
 // reader. On Linux the check is a pidfd (pidfd_open(2)), which polls readable when the

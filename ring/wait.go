@@ -136,7 +136,7 @@ func (s *sleeper) close() {
 }
 
 // await sleeps until the counter no longer holds raw (its value as stored), ctx is
-// done, or about checkEvery has passed, and reports whether the counter moved; it
+// done, or about checkEvery (idleCheckEvery if idle) has passed, and reports whether the counter moved; it
 // returns early at times, so callers look again at what they wait for. A sleeper
 // first sets its flag to the value it waits on and reads the counter again: a
 // notifier that changed the counter before the flag was set is seen by that read; one
@@ -155,6 +155,9 @@ func (s *sleeper) await(ctx context.Context, raw uint32, idle bool) (moved bool,
 		return false, err
 	}
 	d := checkEvery
+	if idle {
+		d = idleCheckEvery
+	}
 	if dl, ok := ctx.Deadline(); ok {
 		left := time.Until(dl)
 		if left <= 0 {
